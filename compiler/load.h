@@ -1,0 +1,75 @@
+/* The loader: one YAML or JSON file becomes a jansson tree plus the source position of every
+ * value and every mapping key, addressed by JSON Pointer (RFC 6901).
+ *
+ * YAML is read with libfyaml's event API and typed with the YAML 1.2 core schema; `.json` files
+ * are parsed strictly as JSON. Anything that is not a single well-formed document within the
+ * limits becomes a diagnostic with a position; nothing crashes, hangs or exhausts memory.
+ *
+ * Ownership: a load_document owns its path copy, text, tree and position table. */
+#ifndef GOOSE_LOAD_H
+#define GOOSE_LOAD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Where a value starts (1-based line and column in characters, byte offset from the start of
+ * the file); for a value inside a mapping, also where its key starts. */
+struct load_position {
+	int line, col;
+	size_t offset;
+	bool has_key;
+	int key_line, key_col;
+	size_t key_offset;
+};
+
+struct load_limits {
+	size_t max_file_bytes;       /* larger files are refused */
+	int max_depth;               /* nesting of sequences and mappings */
+	size_t max_expanded_nodes;   /* nodes after alias expansion: stops alias bombs */
+};
+
+/* 64 MiB, depth 256, 4 million nodes */
+extern const struct load_limits load_default_limits;
+
+enum load_syntax {
+	LOAD_SYNTAX_AUTO,  /* by extension: .json is JSON, anything else YAML */
+	LOAD_SYNTAX_YAML,
+	LOAD_SYNTAX_JSON,
+};
+
+struct load_position_entry;
+
+struct load_document {
+	char *path;          /* as given; used in diagnostics */
+	char *text;          /* the file's bytes, NUL-terminated */
+	size_t text_length;
+	json_t *root;        /* NULL when loading failed */
+	/* JSON Pointer -> position; private to load.c */
+	struct load_position_entry **position_buckets;
+	size_t position_bucket_count, position_count;
+};
+
+void load_document_init(struct load_document *document);
+void load_document_release(struct load_document *document);
+
+/* Reads and parses `path`. Returns 0 on success; -1 when the file could not be read or parsed,
+ * with every problem appended to `diags` (rule ids start with "yaml-", "json-" or "load-").
+ * The source text is registered with `diags` for caret display. */
+int load_file(const char *path, enum load_syntax syntax, const struct load_limits *limits,
+	      struct load_document *document, struct diag_list *diags);
+
+/* The same for bytes already in memory; `display_path` names them in diagnostics. */
+int load_buffer(const char *display_path, const char *data, size_t length, enum load_syntax syntax,
+		const struct load_limits *limits, struct load_document *document, struct diag_list *diags);
+
+/* The position of the value at `json_pointer` ("" is the root), or NULL if there is none. */
+const struct load_position *load_position_at(const struct load_document *document, const char *json_pointer);
+
+/* The position of the value at `json_pointer` or, if it has none (it does not exist), of the
+ * closest ancestor that does. Never NULL for a loaded document. */
+const struct load_position *load_position_nearest(const struct load_document *document, const char *json_pointer);
+
+#endif

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs, with apt-get, the Debian packages goosec needs that are missing; does nothing when
+# all are present. Idempotent; needs root (or sudo) only when something is missing.
+set -eu
+
+PACKAGES="build-essential pkg-config libfyaml-dev libjansson-dev libpcre2-dev libssl-dev libzstd-dev check"
+
+missing=""
+for package in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $package"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+echo "install-deps: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+else
+	SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
