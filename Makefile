@@ -30,8 +30,8 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 $(WARNINGS) -D_POSIX_C_SOURCE=200809L -DGOOSE_VERSION='"$(VERSION)"' \
 	-Icommon -Icompiler -Ilint -Iemit -Irunner -I$(OUT)/gen
-ALL_CFLAGS := $(BASE_CFLAGS) $(OPTIMIZE) $(SANITIZER_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS := $(SANITIZER_FLAGS) $(LDFLAGS)
+ALL_CFLAGS := $(BASE_CFLAGS) -pthread $(OPTIMIZE) $(SANITIZER_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := -pthread $(SANITIZER_FLAGS) $(LDFLAGS)
 
 # Sources by role. Every .c under these folders is part of the build: adding a module needs no
 # Makefile edit.
@@ -66,21 +66,28 @@ $(GEN_EMBEDDED): $(OUT)/embed $(EMBED_FILES) Makefile
 	@mkdir -p $(dir $@)
 	$(OUT)/embed $@ $(EMBED_FILES)
 
-$(BIN)/goosec: $(OUT)/obj/compiler/main.o $(COMPILER_OBJ) $(COMMON_OBJ)
+# Test programs link the archive, so each pulls in only the modules it uses.
+COMPILER_LIB := $(OUT)/libgoosec.a
+$(COMPILER_LIB): $(COMPILER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/goosec: $(OUT)/obj/compiler/main.o $(COMPILER_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(OUT)/tests/test_%: tests/unit/test_%.c $(COMPILER_OBJ) $(COMMON_OBJ)
+$(OUT)/tests/test_%: tests/unit/test_%.c $(COMPILER_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CHECK_LIBS) -lm
 
-$(OUT)/tests/%: tests/suite/%.c $(COMPILER_OBJ) $(COMMON_OBJ)
+$(OUT)/tests/%: tests/suite/%.c $(COMPILER_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) -lm
 
 # Fuzz harnesses replayed over their corpus with the normal compiler (and sanitizers in the
 # SANITIZE=1 build); `make fuzz` builds real libFuzzer binaries with clang.
-$(OUT)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(COMPILER_OBJ) $(COMMON_OBJ)
+$(OUT)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(COMPILER_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) -lm
 

@@ -108,6 +108,18 @@ void diag_list_take(struct diag_list *into, struct diag_list *from)
 	from->source_count = from->source_alloc = 0;
 }
 
+void diag_list_filter(struct diag_list *list, bool (*keep)(const struct diag *diag, void *context), void *context)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < list->count; i++) {
+		if (keep(&list->items[i], context))
+			list->items[kept++] = list->items[i];
+		else
+			diag_release(&list->items[i]);
+	}
+	list->count = kept;
+}
+
 void diag_register_source(struct diag_list *list, const char *file, const char *text, size_t length)
 {
 	for (size_t i = 0; i < list->source_count; i++)

@@ -69,6 +69,9 @@ void diag_add_related(struct diag *diag, const char *file, int line, int col, co
 /* Moves every diagnostic of `from` to the end of `into`; `from` is left empty. */
 void diag_list_take(struct diag_list *into, struct diag_list *from);
 
+/* Keeps the diagnostics for which `keep` returns true, in order; frees the others. */
+void diag_list_filter(struct diag_list *list, bool (*keep)(const struct diag *diag, void *context), void *context);
+
 /* Copies the text of `file` so the text renderer can quote its lines. */
 void diag_register_source(struct diag_list *list, const char *file, const char *text, size_t length);
 

@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "diag.h"
+#include "embedded.h"
 #include "jsonschema.h"
 #include "load.h"
+#include "project.h"
 #include "util.h"
 #include "banned.h"
 
@@ -36,6 +40,13 @@ static const char usage_text[] =
 	"usage: goosec <command> [options] [args]\n"
 	"\n"
 	"commands:\n"
+	"  lint [DIR | FILE...]\n"
+	"                     check a whole config tree (default: the current folder); with files,\n"
+	"                     check the tree around them but report only on them (pre-commit)\n"
+	"      --threads N    load and validate on N threads (default: one per core)\n"
+	"  schema list        the kinds, their schemas and seed paths\n"
+	"  schema show KIND   print a kind's JSON Schema\n"
+	"  schema export DIR  write every schema and a yaml-language-server settings snippet\n"
 	"  validate --schema SCHEMA [--map URI=DIR]... FILE...\n"
 	"                     validate YAML or JSON files against a JSON Schema (2020-12 or draft-07)\n"
 	"\n"
@@ -128,45 +139,6 @@ static int finish_report(struct diag_list *diags, const struct report_options *r
 }
 
 /* ---- validate ---- */
-
-/* Converts a schema keyword to a rule id: "additionalProperties" -> "schema-additional-properties". */
-static char *schema_rule_id(const char *keyword)
-{
-	struct strbuf rule;
-	strbuf_init(&rule);
-	strbuf_addstr(&rule, "schema-");
-	for (const char *c = keyword; *c; c++) {
-		if (*c == '$')
-			continue;
-		if (*c >= 'A' && *c <= 'Z') {
-			strbuf_addch(&rule, '-');
-			strbuf_addch(&rule, (char)(*c - 'A' + 'a'));
-		} else {
-			strbuf_addch(&rule, *c);
-		}
-	}
-	return strbuf_detach(&rule, NULL);
-}
-
-/* Turns validation errors into diagnostics at the instance's source positions. */
-static void report_schema_errors(const struct load_document *document, const struct schema_result *result,
-				 struct diag_list *diags)
-{
-	for (size_t i = 0; i < result->count; i++) {
-		const struct schema_error *error = &result->errors[i];
-		const struct load_position *position = load_position_nearest(document, error->instance_path);
-		int line = position ? position->line : 0, col = position ? position->col : 0;
-		if (position && error->at_property_name && position->has_key) {
-			line = position->key_line;
-			col = position->key_col;
-		}
-		char *rule = schema_rule_id(error->keyword ? error->keyword : "invalid");
-		struct diag *diag = diag_add(diags, DIAG_ERROR, rule, document->path, line, col, "%s", error->message);
-		if (error->suggestion)
-			diag_set_hint(diag, "did you mean '%s'?", error->suggestion);
-		free(rule);
-	}
-}
 
 /* Remote schemas are read with our own loader, so they may be YAML and get strict checks. */
 static json_t *load_schema_document(const char *path, void *context, char **error)
@@ -283,7 +255,7 @@ static int command_validate(int argc, char **argv)
 			struct schema_result result;
 			schema_result_init(&result);
 			if (!schema_validate(schema, document.root, &result))
-				report_schema_errors(&document, &result, &diags);
+				project_report_schema_errors(&document, &result, &diags);
 			schema_result_release(&result);
 		}
 		load_document_release(&document);
@@ -297,6 +269,282 @@ out:
 	return status;
 }
 
+/* ---- lint ---- */
+
+/* The tree a set of files belongs to: the nearest folder above the first one that holds a
+ * goose.yaml, else the current folder. */
+static char *find_tree_root(const char *file)
+{
+	char *directory = xstrdup(file);
+	char *slash = strrchr(directory, '/');
+	if (!slash) {
+		free(directory);
+		return xstrdup(".");
+	}
+	*slash = '\0';
+	for (;;) {
+		char *candidate = xasprintf("%s/goose.yaml", *directory ? directory : "/");
+		bool found = access(candidate, F_OK) == 0;
+		free(candidate);
+		if (found)
+			return directory;
+		slash = strrchr(directory, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	free(directory);
+	return xstrdup(".");
+}
+
+/* `path` relative to `root` in the '/'-separated form the project uses ("./a/b" -> "a/b"). */
+static char *relative_to_root(const char *root, const char *path)
+{
+	char resolved_root[PATH_MAX], resolved_path[PATH_MAX];
+	if (!realpath(root, resolved_root) || !realpath(path, resolved_path))
+		return xstrdup(path);
+	size_t length = strlen(resolved_root);
+	if (strncmp(resolved_path, resolved_root, length) == 0 && resolved_path[length] == '/')
+		return xstrdup(resolved_path + length + 1);
+	return xstrdup(path);
+}
+
+/* Which files a pre-commit run reports on. */
+struct report_filter {
+	const struct project *project;
+	char **relative_paths;
+	size_t count;
+};
+
+static bool diagnostic_is_about_named_file(const struct diag *diag, void *context)
+{
+	const struct report_filter *filter = context;
+	if (!diag->file)
+		return true; /* problems with no file (configuration) always matter */
+	for (size_t i = 0; i < filter->project->file_count; i++) {
+		const struct project_file *file = &filter->project->files[i];
+		if (strcmp(file->path, diag->file) != 0)
+			continue;
+		for (size_t k = 0; k < filter->count; k++)
+			if (strcmp(file->relative_path, filter->relative_paths[k]) == 0)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+static int command_lint(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "threads", required_argument, NULL, 'j' },
+		{ "no-cache", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		REPORT_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_options report = { 0 };
+	unsigned threads = 0;
+	int option;
+	optind = 1;
+	while ((option = getopt_long(argc, argv, "j:h", long_options, NULL)) != -1) {
+		int handled = parse_report_option(&report, option, optarg);
+		if (handled < 0)
+			return EXIT_USAGE;
+		if (handled)
+			continue;
+		switch (option) {
+		case 'j': {
+			char *end;
+			long value = strtol(optarg, &end, 10);
+			if (*end || value < 0 || value > 64)
+				return usage_error("--threads takes 0 to 64, got '%s'", optarg);
+			threads = (unsigned)value;
+			break;
+		}
+		case 'N':
+			break; /* results never depend on the cache; accepted for scripts */
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_CLEAN;
+		default:
+			return usage_error("lint: bad option");
+		}
+	}
+
+	char *root;
+	char **only = NULL;
+	size_t only_count = 0;
+	struct stat info;
+	if (optind >= argc) {
+		root = xstrdup(".");
+	} else if (argc - optind == 1 && stat(argv[optind], &info) == 0 && S_ISDIR(info.st_mode)) {
+		root = xstrdup(argv[optind]);
+	} else {
+		root = find_tree_root(argv[optind]);
+		only_count = (size_t)(argc - optind);
+		only = xcalloc(only_count, sizeof(*only));
+		for (size_t i = 0; i < only_count; i++)
+			only[i] = relative_to_root(root, argv[optind + (int)i]);
+	}
+
+	struct diag_list diags;
+	diag_list_init(&diags);
+	struct project project;
+	project_init(&project);
+	int status;
+	if (project_prepare(&project, &diags) != 0) {
+		finish_report(&diags, &report);
+		status = EXIT_USAGE;
+	} else {
+		project_discover(&project, root, &diags);
+		project_load(&project, threads, &diags);
+		if (only) {
+			struct report_filter filter = { &project, only, only_count };
+			diag_list_filter(&diags, diagnostic_is_about_named_file, &filter);
+		}
+		status = finish_report(&diags, &report);
+	}
+	project_release(&project);
+	diag_list_release(&diags);
+	for (size_t i = 0; i < only_count; i++)
+		free(only[i]);
+	free(only);
+	free(root);
+	return status;
+}
+
+/* ---- schema ---- */
+
+static int write_file_atomically(const char *path, const void *data, size_t length)
+{
+	char *temporary = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *out = fopen(temporary, "wb");
+	int status = -1;
+	if (out) {
+		bool written = fwrite(data, 1, length, out) == length;
+		if (fclose(out) == 0 && written && rename(temporary, path) == 0)
+			status = 0;
+	}
+	if (status != 0)
+		unlink(temporary);
+	free(temporary);
+	return status;
+}
+
+static int command_schema(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("schema: expected 'list', 'show KIND' or 'export DIR'");
+	struct classify_table kinds;
+	classify_table_init(&kinds);
+	char *error = NULL;
+	if (classify_table_load_builtin(&kinds, &error) != 0) {
+		fprintf(stderr, "goosec: %s\n", error);
+		free(error);
+		return EXIT_USAGE;
+	}
+	int status = EXIT_CLEAN;
+	const char *action = argv[1];
+	if (strcmp(action, "list") == 0 && argc == 2) {
+		for (size_t i = 0; i < kinds.count; i++) {
+			printf("%-20s %-32s", kinds.kinds[i].name, kinds.kinds[i].schema_file);
+			for (size_t j = 0; j < kinds.kinds[i].path_count; j++)
+				printf("%s%s", j ? ", " : "", kinds.kinds[i].paths[j]);
+			putchar('\n');
+		}
+	} else if (strcmp(action, "show") == 0 && argc == 3) {
+		const struct classify_kind *kind = classify_kind_named(&kinds, argv[2]);
+		for (size_t i = 0; i < kinds.count && !kind; i++)
+			if (strcmp(kinds.kinds[i].schema_file, argv[2]) == 0)
+				kind = &kinds.kinds[i];
+		char *path = kind ? xasprintf("schemas/%s", kind->schema_file) : NULL;
+		const struct embedded_file *file = path ? embedded_find(path) : NULL;
+		free(path);
+		if (!file) {
+			const char **names = xmalloc((kinds.count + 1) * sizeof(*names));
+			for (size_t i = 0; i < kinds.count; i++)
+				names[i] = kinds.kinds[i].name;
+			const char *closest = suggest_closest(argv[2], names, kinds.count);
+			if (closest)
+				status = usage_error("schema: unknown kind '%s'; did you mean '%s'?", argv[2], closest);
+			else
+				status = usage_error("schema: unknown kind '%s' (see 'goosec schema list')", argv[2]);
+			free(names);
+		} else {
+			fwrite(file->data, 1, file->length, stdout);
+		}
+	} else if (strcmp(action, "export") == 0 && argc == 3) {
+		const char *directory = argv[2];
+		if (mkdir(directory, 0777) != 0 && errno != EEXIST) {
+			fprintf(stderr, "goosec: cannot create '%s': %s\n", directory, strerror(errno));
+			status = EXIT_USAGE;
+		}
+		/* the schemas, then a VS Code / yaml-language-server settings snippet mapping seed paths */
+		json_t *mapping = json_object();
+		for (size_t i = 0; i < kinds.count && status == EXIT_CLEAN; i++) {
+			char *source = xasprintf("schemas/%s", kinds.kinds[i].schema_file);
+			const struct embedded_file *file = embedded_find(source);
+			char *target = xasprintf("%s/%s", directory, kinds.kinds[i].schema_file);
+			if (!file || write_file_atomically(target, file->data, file->length) != 0) {
+				fprintf(stderr, "goosec: cannot write '%s': %s\n", target, file ? strerror(errno) : "not built in");
+				status = EXIT_USAGE;
+			}
+			json_t *globs = json_array();
+			for (size_t j = 0; j < kinds.kinds[i].path_count; j++)
+				json_array_append_new(globs, json_string(kinds.kinds[i].paths[j]));
+			char *key = xasprintf("./%s", target);
+			json_object_set_new(mapping, key, globs);
+			free(key);
+			free(source);
+			free(target);
+		}
+		json_t *settings = json_object();
+		json_object_set_new(settings, "yaml.schemas", json_incref(mapping));
+		json_object_set_new(settings, "json.schemas", json_array());
+		/* JSON files are mapped through json.schemas: one entry per kind with .json paths */
+		for (size_t i = 0; i < kinds.count; i++) {
+			json_t *match = json_array();
+			for (size_t j = 0; j < kinds.kinds[i].path_count; j++) {
+				const char *glob = kinds.kinds[i].paths[j];
+				size_t length = strlen(glob);
+				if (length > 5 && strcmp(glob + length - 5, ".json") == 0)
+					json_array_append_new(match, json_string(glob));
+			}
+			if (json_array_size(match)) {
+				json_t *entry = json_object();
+				json_object_set_new(entry, "fileMatch", match);
+				json_object_set_new(entry, "url", json_string_nocheck(kinds.kinds[i].schema_file));
+				json_array_append_new(json_object_get(settings, "json.schemas"), entry);
+			} else {
+				json_decref(match);
+			}
+		}
+		json_decref(mapping);
+		char *text = json_dumps(settings, JSON_INDENT(2));
+		json_decref(settings);
+		char *settings_path = xasprintf("%s/vscode-settings.json", directory);
+		if (status == EXIT_CLEAN) {
+			struct strbuf with_newline;
+			strbuf_init(&with_newline);
+			strbuf_addstr(&with_newline, text);
+			strbuf_addch(&with_newline, '\n');
+			if (write_file_atomically(settings_path, with_newline.buf, with_newline.len) != 0) {
+				fprintf(stderr, "goosec: cannot write '%s': %s\n", settings_path, strerror(errno));
+				status = EXIT_USAGE;
+			} else {
+				printf("wrote %zu schemas and %s\n", kinds.count, settings_path);
+			}
+			strbuf_release(&with_newline);
+		}
+		free(settings_path);
+		free(text);
+	} else {
+		status = usage_error("schema: expected 'list', 'show KIND' or 'export DIR'");
+	}
+	classify_table_release(&kinds);
+	return status;
+}
+
 /* ---- dispatch ---- */
 
 struct command {
@@ -305,6 +553,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "lint", command_lint },
+	{ "schema", command_schema },
 	{ "validate", command_validate },
 };
 
