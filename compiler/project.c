@@ -169,6 +169,53 @@ static int compare_files(const void *left, const void *right)
 		      ((const struct project_file *)right)->relative_path);
 }
 
+/* goose.yaml may add path globs per kind (`extra_paths: {Dashboard: [...]}`); they must be known
+ * before the walk classifies anything. Problems with the file itself are reported when it is
+ * loaded with the others, so this pre-read keeps its own diagnostics to itself. */
+static void read_extra_paths(struct project *project, const char *root, struct diag_list *diags)
+{
+	char *path = strcmp(root, ".") == 0 ? xstrdup("goose.yaml") : xasprintf("%s/goose.yaml", root);
+	struct diag_list scratch;
+	diag_list_init(&scratch);
+	struct load_document document;
+	load_document_init(&document);
+	if (access(path, F_OK) == 0 &&
+	    load_file(path, LOAD_SYNTAX_YAML, &load_default_limits, &document, &scratch) == 0) {
+		json_t *extra = json_object_get(document.root, "extra_paths");
+		const char *kind_name;
+		json_t *globs;
+		json_object_foreach(extra, kind_name, globs) {
+			struct strbuf pointer;
+			strbuf_init(&pointer);
+			strbuf_addstr(&pointer, "/extra_paths");
+			pointer_append_token(&pointer, kind_name);
+			size_t index;
+			json_t *glob;
+			json_array_foreach(globs, index, glob) {
+				if (!json_is_string(glob) || classify_add_path(&project->kinds, kind_name, json_string_value(glob)) == 0)
+					continue;
+				const struct load_position *position = load_position_nearest(&document, pointer.buf);
+				const char **names = xmalloc((project->kinds.count + 1) * sizeof(*names));
+				for (size_t i = 0; i < project->kinds.count; i++)
+					names[i] = project->kinds.kinds[i].name;
+				struct diag *diag = diag_add(diags, DIAG_ERROR, "classify-unknown-kind", path,
+							     position->has_key ? position->key_line : position->line,
+							     position->has_key ? position->key_col : position->col,
+							     "unknown kind '%s' in extra_paths", kind_name);
+				const char *closest = suggest_closest(kind_name, names, project->kinds.count);
+				if (closest)
+					diag_set_hint(diag, "did you mean '%s'?", closest);
+				free(names);
+				break;
+			}
+			strbuf_release(&pointer);
+		}
+	}
+	load_document_release(&document);
+	diag_list_release(&scratch);
+	free(path);
+}
+
 int project_discover(struct project *project, const char *root, struct diag_list *diags)
 {
 	free(project->root);
@@ -178,6 +225,7 @@ int project_discover(struct project *project, const char *root, struct diag_list
 		diag_add(diags, DIAG_ERROR, "load-read", root, 0, 0, "not a folder");
 		return -1;
 	}
+	read_extra_paths(project, root, diags);
 	int status = walk(project, root, "", 0, diags);
 	if (project->file_count > 1)
 		qsort(project->files, project->file_count, sizeof(*project->files), compare_files);
