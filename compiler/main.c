@@ -18,6 +18,7 @@
 #include "jsonschema.h"
 #include "load.h"
 #include "project.h"
+#include "rules.h"
 #include "util.h"
 #include "banned.h"
 
@@ -44,6 +45,7 @@ static const char usage_text[] =
 	"                     check a whole config tree (default: the current folder); with files,\n"
 	"                     check the tree around them but report only on them (pre-commit)\n"
 	"      --threads N    load and validate on N threads (default: one per core)\n"
+	"  explain RULE       what a diagnostic's rule id means (--list: every rule)\n"
 	"  schema list        the kinds, their schemas and seed paths\n"
 	"  schema show KIND   print a kind's JSON Schema\n"
 	"  schema export DIR  write every schema and a yaml-language-server settings snippet\n"
@@ -545,6 +547,32 @@ static int command_schema(int argc, char **argv)
 	return status;
 }
 
+/* ---- explain ---- */
+
+static int command_explain(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		for (size_t i = 0; i < rules_catalogue_count; i++)
+			printf("%-28s %s\n", rules_catalogue[i].id, rules_catalogue[i].summary);
+		return EXIT_CLEAN;
+	}
+	if (argc != 2)
+		return usage_error("explain: expected one rule id (or --list)");
+	const struct rule_info *rule = rules_find(argv[1]);
+	if (!rule) {
+		const char **ids = xmalloc(rules_catalogue_count * sizeof(*ids));
+		for (size_t i = 0; i < rules_catalogue_count; i++)
+			ids[i] = rules_catalogue[i].id;
+		const char *closest = suggest_closest(argv[1], ids, rules_catalogue_count);
+		int status = closest ? usage_error("explain: unknown rule '%s'; did you mean '%s'?", argv[1], closest)
+				     : usage_error("explain: unknown rule '%s' (see 'goosec explain --list')", argv[1]);
+		free(ids);
+		return status;
+	}
+	printf("%s: %s\n\n%s", argv[1], rule->summary, rule->explanation);
+	return EXIT_CLEAN;
+}
+
 /* ---- dispatch ---- */
 
 struct command {
@@ -553,6 +581,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "explain", command_explain },
 	{ "lint", command_lint },
 	{ "schema", command_schema },
 	{ "validate", command_validate },

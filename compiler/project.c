@@ -133,7 +133,7 @@ static int walk(struct project *project, const char *directory, const char *rela
 	}
 	DIR *dir = opendir(directory);
 	if (!dir) {
-		diag_add(diags, DIAG_ERROR, "load-read", directory, 0, 0, "cannot open folder: %s", strerror(errno));
+		diag_add(diags, DIAG_ERROR, "load-read-error", directory, 0, 0, "cannot open folder: %s", strerror(errno));
 		return -1;
 	}
 	struct dirent *entry;
@@ -222,7 +222,7 @@ int project_discover(struct project *project, const char *root, struct diag_list
 	project->root = xstrdup(root);
 	struct stat info;
 	if (stat(root, &info) != 0 || !S_ISDIR(info.st_mode)) {
-		diag_add(diags, DIAG_ERROR, "load-read", root, 0, 0, "not a folder");
+		diag_add(diags, DIAG_ERROR, "load-read-error", root, 0, 0, "not a folder");
 		return -1;
 	}
 	read_extra_paths(project, root, diags);

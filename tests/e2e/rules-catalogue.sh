@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every rule id the sources can emit has a `goosec explain` entry, and explain itself behaves.
+. "$(dirname "$0")/lib.sh"
+source_root=$(cd "$(dirname "$0")/../.." && pwd)
+
+# Rule ids are string literals of the form "family-name" in the stage sources.
+ids=$(grep -ohE '"(yaml|json|load|classify|project|lint|xref|promql|emit|plan)-[a-z0-9-]+"' \
+	"$source_root"/compiler/*.c "$source_root"/lint/*.c "$source_root"/emit/*.c 2>/dev/null | tr -d '"' | sort -u)
+missing=""
+for id in $ids internal schema-required schema-additional-properties; do
+	"$GOOSEC" explain "$id" >/dev/null 2>&1 || missing="$missing $id"
+done
+if [ -z "$missing" ]; then pass "every emitted rule id ($(wc -w <<<"$ids") ids) has an explanation"
+else fail "rule ids without an explanation:$missing"; fi
+
+check_contains "explain prints the paragraph" 0 "YAML 1.2 forbids duplicate keys" -- "$GOOSEC" explain yaml-duplicate-key
+check_contains "explain covers a rule family" 0 "schema-additional-properties" -- "$GOOSEC" explain schema-enum
+check_contains "explain suggests" 2 "did you mean 'yaml-duplicate-key'?" -- "$GOOSEC" explain yaml-duplicate-kye
+check_contains "explain --list" 0 "json-trailing-comma" -- "$GOOSEC" explain --list
+finish
