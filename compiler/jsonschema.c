@@ -1658,6 +1658,8 @@ static void error_list_release(struct error_list *list)
 /* Moves every error of `from` to the end of `to`. */
 static void error_list_take(struct error_list *to, struct error_list *from)
 {
+	if (!from->count)
+		return;
 	ALLOC_GROW(to->items, to->count + from->count, to->alloc);
 	memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
 	to->count += from->count;
@@ -1749,7 +1751,8 @@ static void add_error(struct evaluator *evaluator, struct error_list *errors, co
 	entry->error.suggestion = suggestion ? xstrdup(suggestion) : NULL;
 	entry->depth = evaluator->position_count;
 	entry->positions = xmalloc((entry->depth + 1) * sizeof(*entry->positions));
-	memcpy(entry->positions, evaluator->positions, entry->depth * sizeof(*entry->positions));
+	if (entry->depth)
+		memcpy(entry->positions, evaluator->positions, entry->depth * sizeof(*entry->positions));
 }
 
 /* A short rendering of a value for messages: strings quoted, long values cut. */
