@@ -1,6 +1,6 @@
 /* goosec: the command-line driver. Parses arguments, runs the pipeline stages, renders the
  * collected diagnostics and chooses the exit code; the only place that prints or exits. */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _DEFAULT_SOURCE /* realpath, timegm */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "classify.h"
 #include "diag.h"
 #include "embedded.h"
@@ -45,6 +46,7 @@ static const char usage_text[] =
 	"                     check a whole config tree (default: the current folder); with files,\n"
 	"                     check the tree around them but report only on them (pre-commit)\n"
 	"      --threads N    load and validate on N threads (default: one per core)\n"
+	"      --now DATE     the date rules compare against (default SOURCE_DATE_EPOCH, else today)\n"
 	"  explain RULE       what a diagnostic's rule id means (--list: every rule)\n"
 	"  schema list        the kinds, their schemas and seed paths\n"
 	"  schema show KIND   print a kind's JSON Schema\n"
@@ -335,16 +337,62 @@ static bool diagnostic_is_about_named_file(const struct diag *diag, void *contex
 	return false;
 }
 
+/* Parses --now: a date (midnight UTC), an RFC 3339 UTC time, or @seconds since the epoch. */
+static int parse_now(const char *text, time_t *now)
+{
+	if (text[0] == '@') {
+		char *end;
+		long long seconds = strtoll(text + 1, &end, 10);
+		if (*end || end == text + 1 || seconds < 0)
+			return -1;
+		*now = (time_t)seconds;
+		return 0;
+	}
+	struct tm parts = { 0 };
+	char trailing;
+	int matched = sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%c", &parts.tm_year, &parts.tm_mon, &parts.tm_mday,
+			     &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &trailing);
+	if (matched != 3 && matched != 6)
+		return -1;
+	if (matched == 3 && strlen(text) != 10)
+		return -1;
+	if (parts.tm_mon < 1 || parts.tm_mon > 12 || parts.tm_mday < 1 || parts.tm_mday > 31 || parts.tm_hour > 23 ||
+	    parts.tm_min > 59 || parts.tm_sec > 60)
+		return -1;
+	parts.tm_year -= 1900;
+	parts.tm_mon -= 1;
+	*now = timegm(&parts);
+	return 0;
+}
+
+/* "now" when --now is not given: SOURCE_DATE_EPOCH for reproducible builds, else the clock. */
+static int resolve_now(time_t *now)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	if (epoch && *epoch) {
+		char *end;
+		long long seconds = strtoll(epoch, &end, 10);
+		if (*end || seconds < 0)
+			return -1;
+		*now = (time_t)seconds;
+		return 0;
+	}
+	*now = time(NULL);
+	return 0;
+}
+
 static int command_lint(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{ "threads", required_argument, NULL, 'j' },
+		{ "now", required_argument, NULL, 'n' },
 		{ "no-cache", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		REPORT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_options report = { 0 };
+	struct check_options check = { .now = 0 };
 	unsigned threads = 0;
 	int option;
 	optind = 1;
@@ -365,6 +413,10 @@ static int command_lint(int argc, char **argv)
 		}
 		case 'N':
 			break; /* results never depend on the cache; accepted for scripts */
+		case 'n':
+			if (parse_now(optarg, &check.now) != 0)
+				return usage_error("--now takes YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @SECONDS, got '%s'", optarg);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_CLEAN;
@@ -372,6 +424,9 @@ static int command_lint(int argc, char **argv)
 			return usage_error("lint: bad option");
 		}
 	}
+
+	if (!check.now && resolve_now(&check.now) != 0)
+		return usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
 
 	char *root;
 	char **only = NULL;
@@ -400,6 +455,7 @@ static int command_lint(int argc, char **argv)
 	} else {
 		project_discover(&project, root, &diags);
 		project_load(&project, threads, &diags);
+		check_project(&project, &check, &diags);
 		if (only) {
 			struct report_filter filter = { &project, only, only_count };
 			diag_list_filter(&diags, diagnostic_is_about_named_file, &filter);
