@@ -29,7 +29,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 $(WARNINGS) -D_POSIX_C_SOURCE=200809L -DGOOSE_VERSION='"$(VERSION)"' \
-	-Icommon -Icompiler -Ilint -Iemit -Irunner -I$(OUT)/gen
+	-iquote common -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen
 ALL_CFLAGS := $(BASE_CFLAGS) -pthread $(OPTIMIZE) $(SANITIZER_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := -pthread $(SANITIZER_FLAGS) $(LDFLAGS)
 
@@ -79,7 +79,7 @@ $(BIN)/goosec: $(OUT)/obj/compiler/main.o $(COMPILER_LIB)
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(COMPILER_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CHECK_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -iquote tests/unit -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CHECK_LIBS) -lm
 
 $(OUT)/tests/%: tests/suite/%.c $(COMPILER_LIB)
 	@mkdir -p $(dir $@)
@@ -113,7 +113,7 @@ fuzz: $(GEN_EMBEDDED)
 	@mkdir -p $(FUZZ_OUT)
 	for target in $(FUZZ_TARGETS); do \
 		$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -DGOOSE_VERSION='"$(VERSION)"' -g -O1 \
-			-fsanitize=fuzzer,address,undefined -Icommon -Icompiler -Ilint -Iemit -Irunner -I$(OUT)/gen \
+			-fsanitize=fuzzer,address,undefined -iquote common -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen \
 			$(PKG_CFLAGS) -o $(FUZZ_OUT)/fuzz_$$target tests/fuzz/fuzz_$$target.c \
 			$(FUZZ_SRC) $(GEN_EMBEDDED) $(PKG_LIBS) -lm || exit 1; \
 	done
