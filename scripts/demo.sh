@@ -1,44 +1,29 @@
 #!/usr/bin/env bash
-# The main job on the bundled example tree: every file of a known kind is validated against its
-# schema. (Cross-file checks and outputs join as `goosec lint` and `goosec build` land.)
+# The main job on the bundled example tree, narrated: what goosec sees, then `goosec lint`.
+# Later stages (build, plans, runner) join this script as they land.
 set -u
 cd "$(dirname "$0")/.."
-GOOSEC=${GOOSEC:-bin/goosec}
-status=0
-# kind schema, then the files of that kind
-while read -r schema files; do
-	[ -n "$schema" ] || continue
-	[ -f "schemas/$schema" ] || continue
-	for file in $files; do
-		[ -f "$file" ] || continue
-		if "$GOOSEC" validate --schema "schemas/$schema" "$file"; then
-			echo "ok     $file"
-		else
-			status=1
-		fi
-	done
-done <<'TABLE'
-goose.schema.json goose.yaml
-thresholds.schema.json monitoring/config/thresholds.yaml
-alert-rules.schema.json monitoring/prometheus/alerts.yaml
-recording-rules.schema.json monitoring/prometheus/recording.yaml
-dashboard.schema.json monitoring/grafana/dashboards/*.json
-load-test.schema.json load-test/config/stress-test.yaml
-baseline.schema.json load-test/baseline/compliance.json
-stage.schema.json golden-goose/stages/sandbox.yaml golden-goose/stages/compliance.yaml golden-goose/stages/production.yaml
-snapshot-manifest.schema.json golden-goose/snapshots/manifest.yaml
-snapshot-validation.schema.json golden-goose/snapshots/validation.yaml
-secret-rotation.schema.json security/policies/secret-rotation.yaml
-compliance-rules.schema.json security/policies/compliance-rules.yaml
-sbom-enrichment.schema.json security/sbom/enrichment.yaml
-vulnerability-db.schema.json security/sbom/vulnerability-db.json
-cyclonedx-sbom.schema.json security/sbom/*.cdx.json
-evidence-template.schema.json security/audit/evidence-template.yaml
-collection-rules.schema.json security/audit/collection-rules.yaml
-TABLE
-if [ "$status" -eq 0 ]; then
-	echo "demo: every bundled file is valid"
+GOOSEC=$(realpath "${GOOSEC:-bin/goosec}")
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "$("$GOOSEC" --version): the kinds it knows and where they live"
+"$GOOSEC" schema list
+
+step "goosec lint . (every file parsed with positions, schema-validated, cross-checked)"
+files=$(find goose.yaml load-test monitoring golden-goose security -type f \( -name '*.yaml' -o -name '*.json' \) \
+	-not -path 'load-test/reports/*' | wc -l)
+if "$GOOSEC" lint .; then
+	echo "lint: $files files, no problems"
 else
-	echo "demo: some files have errors (see above)"
+	echo "lint: problems found (see above)"
+	exit 1
 fi
-exit "$status"
+
+step "what a mistake looks like (a copy of the tree with a misspelt key)"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp -r goose.yaml load-test monitoring golden-goose security "$scratch"/
+sed -i 's/^    warning: 250ms/    warnng: 250ms/' "$scratch/monitoring/config/thresholds.yaml"
+(cd "$scratch" && "$GOOSEC" lint --color never .)
+echo "(exit $? — 1 means the tree has errors)"
