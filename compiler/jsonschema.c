@@ -1126,14 +1126,28 @@ static const char *const unicode_property_aliases[][2] = {
 	{ "Unassigned", "Cn" },
 };
 
-/* ECMA-262 spells Unicode properties as `\p{Letter}`, `\p{gc=Lu}` or `\p{Script=Greek}`; the
- * PCRE2 we build against only knows the short forms, so rewrite them before compiling. */
+/* ECMA-262 white space and line terminators beyond the ASCII ones PCRE2's `\s` has without UCP. */
+#define ECMA_EXTRA_SPACE "\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+
+/* Rewrites an ECMA-262 pattern for PCRE2: Unicode properties are spelled `\p{Letter}`,
+ * `\p{gc=Lu}` or `\p{Script=Greek}` in ECMA but our PCRE2 only knows the short forms, and
+ * ECMA's `\s` covers Unicode spaces while `\d` and `\w` stay ASCII (so UCP stays off). */
 static char *pattern_to_pcre2(const char *source)
 {
 	struct strbuf out;
 	strbuf_init(&out);
+	bool in_class = false;
 	for (const char *p = source; *p; p++) {
 		if (p[0] != '\\' || !p[1]) {
+			if (!in_class && p[0] == '[') {
+				in_class = true;
+				strbuf_addch(&out, *p);
+				if (p[1] == '^')
+					strbuf_addch(&out, *++p);
+				continue;
+			}
+			if (in_class && p[0] == ']')
+				in_class = false;
 			strbuf_addch(&out, *p);
 			continue;
 		}
@@ -1156,6 +1170,16 @@ static char *pattern_to_pcre2(const char *source)
 				continue;
 			}
 		}
+		if (p[1] == 's') {
+			strbuf_addstr(&out, in_class ? "\\s" ECMA_EXTRA_SPACE : "[\\s" ECMA_EXTRA_SPACE "]");
+			p++;
+			continue;
+		}
+		if (p[1] == 'S' && !in_class) {
+			strbuf_addstr(&out, "[^\\s" ECMA_EXTRA_SPACE "]");
+			p++;
+			continue;
+		}
 		strbuf_addch(&out, p[0]);
 		strbuf_addch(&out, p[1]);
 		p++;
@@ -1171,9 +1195,11 @@ static struct pattern *pattern_compile(const char *source, char **error)
 	pcre2_compile_context *context = pcre2_compile_context_create(NULL);
 	/* ECMA-262 `\u` escapes, including `\u{...}` */
 	pcre2_set_compile_extra_options(context, PCRE2_EXTRA_ALT_BSUX);
-	/* UTF without UCP keeps `\d`, `\w`, `\b` ASCII as in ECMA-262; `$` matches only at the end */
+	/* UTF without UCP keeps `\d`, `\w`, `\b` ASCII as in ECMA-262; `$` matches only at the end;
+	 * `[]` is an empty class and `[^]` any character, as in ECMA-262 */
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)translated, PCRE2_ZERO_TERMINATED,
-					 PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX, &error_code, &error_offset,
+					 PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX |
+						 PCRE2_ALLOW_EMPTY_CLASS, &error_code, &error_offset,
 					 context);
 	pcre2_compile_context_free(context);
 	free(translated);
@@ -2075,7 +2101,10 @@ static bool evaluate_number(struct evaluator *evaluator, const struct schema *sc
 		} else {
 			double quotient = json_number_value(instance) / json_number_value(schema->multiple_of);
 			double tolerance = fmax(1e-9, fabs(quotient) * 4 * 2.220446049250313e-16);
-			multiple = isfinite(quotient) && fabs(quotient - nearbyint(quotient)) <= tolerance;
+			if (isfinite(quotient))
+				multiple = fabs(quotient - nearbyint(quotient)) <= tolerance;
+			else /* the quotient overflowed: fmod is exact, if slower */
+				multiple = fmod(json_number_value(instance), json_number_value(schema->multiple_of)) == 0;
 		}
 		if (!multiple) {
 			char *divisor = describe_value(schema->multiple_of);

@@ -201,6 +201,12 @@ START_TEST(test_patterns_behave_like_ecma262)
 	ck_assert(is_valid("{\"pattern\":\"^\\\\p{Letter}+$\"}", "\"\xc3\xa9t\xc3\xa9\""));
 	ck_assert(!is_valid("{\"pattern\":\"^\\\\p{Letter}+$\"}", "\"a1\""));
 	ck_assert(is_valid("{\"pattern\":\"^\\\\u0041$\"}", "\"A\""));
+	/* ECMA-262 \s includes Unicode spaces such as NO-BREAK SPACE, inside classes too */
+	ck_assert(is_valid("{\"pattern\":\"^\\\\s$\"}", "\"\xc2\xa0\""));
+	ck_assert(is_valid("{\"pattern\":\"^[a\\\\s]+$\"}", "\"a\xc2\xa0" "a\""));
+	ck_assert(!is_valid("{\"pattern\":\"^\\\\S$\"}", "\"\xc2\xa0\""));
+	ck_assert(is_valid("{\"pattern\":\"^[^]$\"}", "\"\\n\""));
+	ck_assert(!is_valid("{\"pattern\":\"[]\"}", "\"a\""));
 	ck_assert(is_valid("{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}}}", "{\"x-a\":\"s\",\"y\":1}"));
 	ck_assert(!is_valid("{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}}}", "{\"x-a\":1}"));
 	/* code points, not bytes */
