@@ -54,7 +54,9 @@ void schema_result_init(struct schema_result *result);
 void schema_result_release(struct schema_result *result);
 
 /* Validates `instance`. Returns true when valid; otherwise false with errors appended to `result`
- * (the leaf failures, in instance order; may be NULL when only the verdict is wanted). */
+ * (the leaf failures, in instance order; may be NULL when only the verdict is wanted).
+ * Validation only reads the compiled schema, so several threads may validate with one schema at
+ * once (while nobody compiles into the same registry). */
 bool schema_validate(const struct schema *schema, const json_t *instance, struct schema_result *result);
 
 #endif
