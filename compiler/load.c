@@ -1162,6 +1162,9 @@ static void load_yaml_alias(struct load_builder *builder, struct fy_event *event
 	char *name = xstrndup(text ? text : "", text ? length : 0);
 	const struct fy_mark *mark = token ? fy_token_start_mark(token) : NULL;
 	size_t offset = mark ? mark->input_pos : builder->last_end_offset;
+	/* the token is the anchor name; the alias starts at its '*' */
+	if (offset > 0 && offset <= builder->document->text_length && builder->document->text[offset - 1] == '*')
+		offset--;
 	for (size_t i = 0; i < builder->frame_count; i++) {
 		if (builder->frames[i].anchor && strcmp(builder->frames[i].anchor, name) == 0) {
 			load_error_at(builder, offset, "yaml-recursive-alias", "alias '*%s' refers to a node that contains it",

@@ -5,6 +5,19 @@
  * are parsed strictly as JSON. Anything that is not a single well-formed document within the
  * limits becomes a diagnostic with a position; nothing crashes, hangs or exhausts memory.
  *
+ * Decisions a caller can rely on:
+ * - An empty file, or a document holding only an empty plain scalar (`---` alone), is the error
+ *   `load-empty-document`; an explicit `~` or `null` is a null root.
+ * - Mapping keys are strings: a scalar key keeps its text as written (`1: x` -> "1",
+ *   `true: x` -> "true", `0x1F: x` -> "0x1F"); a null key (`~: x`, `? : x`) or a collection
+ *   key is the error `load-key-not-scalar`.
+ * - Alias targets are shared (reference-counted), not copied, so the tree is read-only. Their
+ *   expansion still counts against max_expanded_nodes and max_depth. Below an alias, positions
+ *   are those of the anchored definition; the alias's own value position is the alias.
+ * - Keys merged with `<<` take the positions of their definitions; explicit keys win over merged
+ *   ones and earlier merged mappings over later ones.
+ * - An empty value (`key:`) is placed where its key ends.
+ *
  * Ownership: a load_document owns its path copy, text, tree and position table. */
 #ifndef GOOSE_LOAD_H
 #define GOOSE_LOAD_H
@@ -47,7 +60,7 @@ struct load_document {
 	char *text;          /* the file's bytes, NUL-terminated */
 	size_t text_length;
 	json_t *root;        /* NULL when loading failed */
-	/* JSON Pointer -> position; private to load.c */
+	/* JSON Pointer -> position, a chained hash table; private to load.c */
 	struct load_position_entry **position_buckets;
 	size_t position_bucket_count, position_count;
 };
