@@ -1,0 +1,244 @@
+/* Unit tests for compiler/model: the value parsers, and reading small trees into typed structs
+ * with the source position of every name and reference. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "model.h"
+#include "tree_fixture.h"
+
+static double duration(const char *text)
+{
+	double seconds = -1;
+	ck_assert_msg(model_parse_duration(text, &seconds) == 0, "'%s' should parse", text);
+	return seconds;
+}
+
+START_TEST(test_parse_duration)
+{
+	ck_assert(fabs(duration("250ms") - 0.25) < 1e-12);
+	ck_assert(duration("5m") == 300);
+	ck_assert(duration("1.5h") == 5400);
+	ck_assert(duration("30d") == 30 * 86400);
+	ck_assert(duration("2w") == 14 * 86400);
+	ck_assert(duration("0s") == 0);
+	double untouched = 42;
+	const char *refused[] = { "", "5", "m", "5 m", "-5m", "5mm", "1.m", ".5s", "5M", "1h30m", "5min" };
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		ck_assert_msg(model_parse_duration(refused[i], &untouched) == -1, "'%s' should be refused", refused[i]);
+	ck_assert(untouched == 42);
+}
+END_TEST
+
+START_TEST(test_parse_percentage_size_time_date)
+{
+	double ratio = -1;
+	ck_assert_int_eq(model_parse_percentage("1%", &ratio), 0);
+	ck_assert(fabs(ratio - 0.01) < 1e-12);
+	ck_assert_int_eq(model_parse_percentage("99.9%", &ratio), 0);
+	ck_assert(fabs(ratio - 0.999) < 1e-12);
+	ck_assert_int_eq(model_parse_percentage("100%", &ratio), 0);
+	ck_assert(ratio == 1);
+	ck_assert_int_eq(model_parse_percentage("100.5%", &ratio), -1);
+	ck_assert_int_eq(model_parse_percentage("1", &ratio), -1);
+	ck_assert_int_eq(model_parse_percentage("%", &ratio), -1);
+
+	double bytes = 0;
+	ck_assert_int_eq(model_parse_size("1MiB", &bytes), 0);
+	ck_assert(bytes == 1048576);
+	ck_assert_int_eq(model_parse_size("64KiB", &bytes), 0);
+	ck_assert(bytes == 65536);
+	ck_assert_int_eq(model_parse_size("1MB", &bytes), -1);
+
+	int minutes = -1;
+	ck_assert_int_eq(model_parse_time_of_day("01:00", &minutes), 0);
+	ck_assert_int_eq(minutes, 60);
+	ck_assert_int_eq(model_parse_time_of_day("24:00", &minutes), 0);
+	ck_assert_int_eq(minutes, 1440);
+	ck_assert_int_eq(model_parse_time_of_day("24:01", &minutes), -1);
+	ck_assert_int_eq(model_parse_time_of_day("1:00", &minutes), -1);
+	ck_assert_int_eq(model_parse_time_of_day("12:60", &minutes), -1);
+
+	int year = 0, month = 0, day = 0;
+	ck_assert_int_eq(model_parse_date("2026-10-01", &year, &month, &day), 0);
+	ck_assert_int_eq(year, 2026);
+	ck_assert_int_eq(month, 10);
+	ck_assert_int_eq(day, 1);
+	ck_assert_int_eq(model_parse_date("2028-02-29", &year, &month, &day), 0);
+	ck_assert_int_eq(model_parse_date("2026-02-29", &year, &month, &day), -1);
+	ck_assert_int_eq(model_parse_date("2100-02-29", &year, &month, &day), -1);
+	ck_assert_int_eq(model_parse_date("2000-02-29", &year, &month, &day), 0);
+	ck_assert_int_eq(model_parse_date("2026-13-01", &year, &month, &day), -1);
+	ck_assert_int_eq(model_parse_date("2026-1-01", &year, &month, &day), -1);
+}
+END_TEST
+
+START_TEST(test_purl_without_version)
+{
+	struct strbuf out;
+	strbuf_init(&out);
+	model_purl_without_version("pkg:npm/http-proxy-middleware@2.0.6", &out);
+	ck_assert_str_eq(out.buf, "pkg:npm/http-proxy-middleware");
+	model_purl_without_version("pkg:golang/golang.org/x/net@v0.15.0?type=module#sub", &out);
+	ck_assert_str_eq(out.buf, "pkg:golang/golang.org/x/net");
+	model_purl_without_version("pkg:npm/%40scope/name@1.0.0", &out);
+	ck_assert_str_eq(out.buf, "pkg:npm/%40scope/name");
+	model_purl_without_version("pkg:npm/plain", &out);
+	ck_assert_str_eq(out.buf, "pkg:npm/plain");
+	strbuf_release(&out);
+}
+END_TEST
+
+static const char goose_yaml[] =
+	"project: demo\n"
+	"services:\n"
+	"  api:\n"
+	"    job: api\n"
+	"    owner: team-a\n"
+	"    sbom: security/sbom/api.cdx.json\n"
+	"  worker:\n"
+	"    job: worker\n"
+	"    owner: team-b\n"
+	"signing: { plans: plans-key, evidence: evidence-key }\n"
+	"sensitive_labels: [account_id]\n";
+
+static const char thresholds_yaml[] =
+	"thresholds:\n"
+	"  api_latency_p95:\n"
+	"    service: api\n"
+	"    unit: seconds\n"
+	"    direction: above\n"
+	"    warning: 250ms\n"
+	"    critical: 0.5\n"
+	"  api_error_ratio:\n"
+	"    service: api\n"
+	"    unit: ratio\n"
+	"    direction: above\n"
+	"    warning: 1%\n"
+	"    critical: 0.05\n"
+	"  api_availability:\n"
+	"    service: api\n"
+	"    slo:\n"
+	"      objective: 99.9%\n"
+	"      window: 30d\n"
+	"      sli: { errors: 'e_total{code=~\"5..\"}', total: e_total }\n";
+
+static const char alerts_yaml[] =
+	"groups:\n"
+	"  - name: api.alerts\n"
+	"    interval: 30s\n"
+	"    rules:\n"
+	"      - alert: ApiSlow\n"
+	"        expr: job:latency:p95{job=\"api\"}\n"
+	"        threshold: api_latency_p95\n"
+	"        levels: [critical]\n"
+	"        for: 5m\n"
+	"        labels: { team: a }\n"
+	"        annotations: { runbook_url: 'https://runbooks/api' }\n"
+	"      - alert: ApiDown\n"
+	"        expr: up{job=\"api\"} == 0\n"
+	"        labels: { severity: critical }\n";
+
+START_TEST(test_read_project_thresholds_alerts)
+{
+	struct tree_fixture tree;
+	tree_fixture_init(&tree);
+	tree_fixture_write(&tree, "goose.yaml", goose_yaml);
+	tree_fixture_write(&tree, "monitoring/config/thresholds.yaml", thresholds_yaml);
+	tree_fixture_write(&tree, "monitoring/prometheus/alerts.yaml", alerts_yaml);
+	tree_fixture_load(&tree);
+	if (tree.diags.count)
+		tree_fixture_dump(&tree);
+	ck_assert_int_eq(tree.diags.count, 0);
+
+	struct model model;
+	model_init(&model);
+	ck_assert_int_eq(model_read(&model, &tree.project), 3);
+	ck_assert_int_eq(model.project_count, 1);
+	const struct model_project *project = &model.projects[0];
+	ck_assert_str_eq(project->name.text, "demo");
+	ck_assert_str_eq(project->output, "build");
+	ck_assert_int_eq(project->service_count, 2);
+	ck_assert_str_eq(project->services[0].name.text, "api");
+	/* a mapping entry's name is located at its key */
+	ck_assert_int_eq(project->services[0].name.location.line, 3);
+	ck_assert_int_eq(project->services[0].name.location.col, 3);
+	ck_assert_str_eq(project->services[0].sbom.text, "security/sbom/api.cdx.json");
+	ck_assert_int_eq(project->services[0].sbom.location.line, 6);
+	ck_assert_int_eq(project->services[0].sbom.location.col, 11);
+	ck_assert_ptr_null(project->services[1].sbom.text);
+	ck_assert_str_eq(project->signing_plans.text, "plans-key");
+	ck_assert_int_eq(project->sensitive_labels.count, 1);
+
+	ck_assert_int_eq(model.thresholds_count, 1);
+	const struct model_thresholds *thresholds = &model.thresholds[0];
+	ck_assert_int_eq(thresholds->threshold_count, 3);
+	const struct model_threshold *latency = &thresholds->thresholds[0];
+	ck_assert_str_eq(latency->name.text, "api_latency_p95");
+	ck_assert_int_eq(latency->name.location.line, 2);
+	ck_assert(!latency->is_slo);
+	ck_assert_int_eq(latency->unit, MODEL_UNIT_SECONDS);
+	ck_assert_int_eq(latency->direction, MODEL_DIRECTION_ABOVE);
+	ck_assert(latency->warning.present && fabs(latency->warning.value - 0.25) < 1e-12);
+	ck_assert_str_eq(latency->warning.spelling, "250ms");
+	ck_assert_int_eq(latency->warning.location.line, 6);
+	ck_assert(latency->critical.present && latency->critical.value == 0.5);
+	ck_assert_ptr_null(latency->critical.spelling);
+	ck_assert_str_eq(latency->service.text, "api");
+	ck_assert_int_eq(latency->service.location.line, 3);
+	ck_assert_int_eq(latency->service.location.col, 14);
+	const struct model_threshold *errors = &thresholds->thresholds[1];
+	ck_assert(fabs(errors->warning.value - 0.01) < 1e-12);
+	ck_assert(fabs(errors->critical.value - 0.05) < 1e-12);
+	const struct model_threshold *availability = &thresholds->thresholds[2];
+	ck_assert(availability->is_slo);
+	ck_assert(fabs(availability->objective.value - 0.999) < 1e-12);
+	ck_assert(availability->window.value == 30 * 86400);
+	ck_assert_str_eq(availability->sli_total.text, "e_total");
+	ck_assert_ptr_null(model_threshold_level(availability, MODEL_LEVEL_WARNING));
+	ck_assert_ptr_nonnull(model_threshold_level(latency, MODEL_LEVEL_CRITICAL));
+
+	ck_assert_int_eq(model.alert_rules_count, 1);
+	const struct model_alert_group *group = &model.alert_rules[0].groups[0];
+	ck_assert_str_eq(group->name.text, "api.alerts");
+	ck_assert(group->interval.value == 30);
+	ck_assert_int_eq(group->alert_count, 2);
+	const struct model_alert *slow = &group->alerts[0];
+	ck_assert_str_eq(slow->name.text, "ApiSlow");
+	ck_assert_str_eq(slow->threshold.text, "api_latency_p95");
+	ck_assert_int_eq(slow->threshold.location.line, 7);
+	ck_assert_int_eq(slow->threshold.location.col, 20);
+	ck_assert(slow->levels_given && slow->level_critical && !slow->level_warning);
+	ck_assert(slow->for_duration.value == 300);
+	ck_assert_str_eq(slow->runbook_url.text, "https://runbooks/api");
+	ck_assert_int_eq(slow->labels.count, 1);
+	ck_assert_ptr_null(slow->severity.text);
+	const struct model_alert *down = &group->alerts[1];
+	ck_assert_str_eq(down->severity.text, "critical");
+	ck_assert_ptr_null(down->runbook_url.text);
+	ck_assert_str_eq(down->expr.text, "up{job=\"api\"} == 0");
+	ck_assert_int_eq(down->location.line, 12);
+
+	model_release(&model);
+	tree_fixture_release(&tree);
+}
+END_TEST
+
+Suite *model_suite(void);
+Suite *model_suite(void)
+{
+	Suite *suite = suite_create("model");
+	TCase *parsers = tcase_create("parsers");
+	tcase_add_test(parsers, test_parse_duration);
+	tcase_add_test(parsers, test_parse_percentage_size_time_date);
+	tcase_add_test(parsers, test_purl_without_version);
+	suite_add_tcase(suite, parsers);
+	TCase *reading = tcase_create("reading");
+	tcase_add_test(reading, test_read_project_thresholds_alerts);
+	suite_add_tcase(suite, reading);
+	return suite;
+}
+
+CHECK_MAIN(model_suite)
