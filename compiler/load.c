@@ -1073,26 +1073,121 @@ static char *load_yaml_anchor_name(struct fy_token *anchor)
 	return text ? xstrndup(text, length) : NULL;
 }
 
+/* Decodes the body of a single-quoted scalar (YAML 1.2 7.3.2): '' is a quote; a line break
+ * with the white space around it folds to a space, and each empty line to a newline. Done here
+ * because libfyaml 0.7.12 leaks a buffer in fy_token_get_text() for such scalars with many ''. */
+static void load_yaml_single_quoted(const char *raw, size_t length, struct strbuf *out)
+{
+	size_t line_start = 0;
+	for (size_t i = 0; i < length;) {
+		char c = raw[i];
+		if (c == '\'' && i + 1 < length && raw[i + 1] == '\'') {
+			strbuf_addch(out, '\'');
+			i += 2;
+		} else if (c == '\n' || c == '\r') {
+			while (out->len > line_start && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
+				out->len--;
+			out->buf[out->len] = '\0';
+			size_t empty_lines = 0;
+			for (;;) {
+				if (i < length && raw[i] == '\r')
+					i++;
+				if (i < length && raw[i] == '\n')
+					i++;
+				while (i < length && (raw[i] == ' ' || raw[i] == '\t'))
+					i++;
+				if (i < length && (raw[i] == '\n' || raw[i] == '\r'))
+					empty_lines++;
+				else
+					break;
+			}
+			if (empty_lines == 0)
+				strbuf_addch(out, ' ');
+			for (size_t line = 0; line < empty_lines; line++)
+				strbuf_addch(out, '\n');
+			line_start = out->len;
+		} else {
+			strbuf_addch(out, c);
+			i++;
+		}
+	}
+}
+
+/* libfyaml marks the body of quoted and block scalars; a value's position is its quote or its
+ * block indicator. */
+static size_t load_yaml_scalar_start(const struct load_builder *builder, size_t offset, enum fy_scalar_style style)
+{
+	const char *text = builder->document->text;
+	if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && offset > 0 &&
+	    text[offset - 1] == (style == FYSS_SINGLE_QUOTED ? '\'' : '"'))
+		return offset - 1;
+	if (style != FYSS_LITERAL && style != FYSS_FOLDED)
+		return offset;
+	/* the indicator ends the header line, before any comment: `key: |-2  # note` */
+	size_t line_end = offset;
+	while (line_end > 0 && text[line_end - 1] != '\n')
+		line_end--;
+	if (line_end == 0)
+		return offset;
+	line_end--;
+	size_t line_start = line_end;
+	while (line_start > 0 && text[line_start - 1] != '\n')
+		line_start--;
+	size_t end = line_end;
+	for (size_t i = line_start; i + 1 < line_end; i++)
+		if ((text[i] == ' ' || text[i] == '\t') && text[i + 1] == '#') {
+			end = i;
+			break;
+		}
+	while (end > line_start && strchr(" \t\r+-0123456789", text[end - 1]))
+		end--;
+	if (end > line_start && (text[end - 1] == '|' || text[end - 1] == '>'))
+		return end - 1;
+	return offset;
+}
+
 static void load_yaml_scalar(struct load_builder *builder, struct fy_event *event)
 {
 	struct fy_token *value_token = event->scalar.value;
 	const char *text = NULL;
 	size_t length = 0;
 	bool plain = true;
+	enum fy_scalar_style style = FYSS_PLAIN;
+	struct strbuf decoded;
+	strbuf_init(&decoded);
 	if (value_token) {
-		text = fy_token_get_text(value_token, &length);
-		plain = fy_token_scalar_style(value_token) == FYSS_PLAIN;
+		style = fy_token_scalar_style(value_token);
+		plain = style == FYSS_PLAIN;
+		const struct fy_mark *start = fy_token_start_mark(value_token);
+		const struct fy_mark *end = fy_token_end_mark(value_token);
+		if (style == FYSS_SINGLE_QUOTED && start && end && start->input_pos <= end->input_pos &&
+		    end->input_pos <= builder->document->text_length) {
+			load_yaml_single_quoted(builder->document->text + start->input_pos,
+						end->input_pos - start->input_pos, &decoded);
+			text = decoded.buf;
+			length = decoded.len;
+		} else {
+			text = fy_token_get_text(value_token, &length);
+		}
 	}
 	if (!text)
 		text = "", length = 0;
 	size_t offset = load_yaml_node_offset(builder, event->scalar.anchor, event->scalar.tag, value_token);
+	if (value_token && !event->scalar.anchor && !event->scalar.tag)
+		offset = load_yaml_scalar_start(builder, offset, style);
 	enum load_tag tag = load_yaml_tag(builder, event->scalar.tag, offset);
 	char *anchor = load_yaml_anchor_name(event->scalar.anchor);
 	bool is_null = false;
 	json_t *value;
 
 	if (load_expecting_key(builder)) {
-		value = load_yaml_scalar_value(builder, text, length, plain, tag, offset, &is_null);
+		/* a key needs a typed value only to check its tag or to serve an alias later */
+		if (anchor || tag != LOAD_TAG_NONE) {
+			value = load_yaml_scalar_value(builder, text, length, plain, tag, offset, &is_null);
+		} else {
+			is_null = plain && load_core_kind(text, length) == LOAD_SCALAR_NULL;
+			value = is_null ? json_null() : json_true();
+		}
 		if (!value || is_null) {
 			if (is_null)
 				load_error_at(builder, offset, "load-key-not-scalar", "mapping key is null");
@@ -1106,11 +1201,13 @@ static void load_yaml_scalar(struct load_builder *builder, struct fy_event *even
 			load_register_anchor(builder, anchor, value, NULL, 1, 0, text, length, is_null);
 		json_decref(value);
 		free(anchor);
+		strbuf_release(&decoded);
 		return;
 	}
 
 	if (!load_count_nodes(builder, 1, offset, NULL)) {
 		free(anchor);
+		strbuf_release(&decoded);
 		return;
 	}
 	value = load_yaml_scalar_value(builder, text, length, plain, tag, offset, &is_null);
@@ -1124,6 +1221,7 @@ static void load_yaml_scalar(struct load_builder *builder, struct fy_event *even
 				     text, length, is_null);
 	free(anchor);
 	load_value_complete(builder, value, 1, 0, offset);
+	strbuf_release(&decoded);
 }
 
 static void load_yaml_collection_start(struct load_builder *builder, struct fy_event *event,

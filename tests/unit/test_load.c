@@ -352,6 +352,27 @@ START_TEST(test_merge_keys)
 }
 END_TEST
 
+START_TEST(test_quoted_and_block_scalars)
+{
+	struct loaded loaded;
+	/* many '' escapes: libfyaml 0.7.12 leaks on these, so the loader decodes them itself */
+	load_yaml(&loaded, "a: 'it''s '''''''''''''''''''''''''''''''''''''''''\n"
+			   "b: ' lead\n  \n\n  two  \n three '\n"
+			   "c: \"dq\"\n"
+			   "d: |-  # note\n  text\n");
+	ck_assert_int_eq(loaded.status, 0);
+	ck_assert_str_eq(json_string_value(at(&loaded, "/a")), "it's ''''''''''''''''''''");
+	ck_assert_str_eq(json_string_value(at(&loaded, "/b")), " lead\n\ntwo three ");
+	ck_assert_str_eq(json_string_value(at(&loaded, "/d")), "text");
+	ck_assert_int_eq(load_position_at(&loaded.document, "/a")->col, 4); /* at the quote */
+	ck_assert_int_eq(load_position_at(&loaded.document, "/c")->col, 4);
+	const struct load_position *block = load_position_at(&loaded.document, "/d");
+	ck_assert_int_eq(block->line, 8); /* at the indicator */
+	ck_assert_int_eq(block->col, 4);
+	loaded_release(&loaded);
+}
+END_TEST
+
 START_TEST(test_alias_bomb_refused)
 {
 	struct strbuf text;
@@ -655,6 +676,7 @@ Suite *load_suite(void)
 	tcase_add_test(tcase, test_documents);
 	tcase_add_test(tcase, test_anchors_and_aliases);
 	tcase_add_test(tcase, test_merge_keys);
+	tcase_add_test(tcase, test_quoted_and_block_scalars);
 	tcase_add_test(tcase, test_alias_bomb_refused);
 	tcase_add_test(tcase, test_big_mapping);
 	tcase_add_test(tcase, test_deep_nesting_refused);
