@@ -1239,8 +1239,10 @@ static void load_yaml_collection_start(struct load_builder *builder, struct fy_e
 	if (!load_count_nodes(builder, 1, offset, NULL))
 		return;
 	if (load_expecting_key(builder)) {
-		load_error_at(builder, offset, "load-key-not-scalar", "mapping key must be a scalar, not a %s",
-			      kind == LOAD_FRAME_MAPPING ? "mapping" : "sequence");
+		/* inside a key already refused, more refusals are noise */
+		if (!builder->discard_level)
+			load_error_at(builder, offset, "load-key-not-scalar", "mapping key must be a scalar, not a %s",
+				      kind == LOAD_FRAME_MAPPING ? "mapping" : "sequence");
 		load_top(builder)->discard_value = true;
 		if (!builder->discard_level)
 			builder->discard_level = builder->frame_count;
