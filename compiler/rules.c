@@ -36,6 +36,54 @@ const struct rule_info rules_catalogue[] = {
 	  "unterminated string, an unescaped control character in a string, text after the value.\n" },
 	{ "json-trailing-comma", "a trailing comma in a JSON array or object",
 	  "JSON does not allow a comma before ']' or '}'.\n" },
+	{ "lint-alert-missing-runbook", "an alert has no runbook_url annotation",
+	  "Every alert must say what to do when it fires: 'annotations.runbook_url' links the runbook\n"
+	  "(https; compliance rule GG-MON-003 checks the scheme). This is part of 'all alerts\n"
+	  "configured', which stages can require with 'gates.alerts_configured'.\n" },
+	{ "lint-alert-missing-severity", "a plain alert has no severity label",
+	  "Alerts with neither 'threshold:' nor 'slo:' are passed to Prometheus as written, so they need\n"
+	  "'labels.severity' (critical, warning or info) for routing. Threshold and SLO alerts get their\n"
+	  "severity from the level they fire at and must not set it.\n" },
+	{ "lint-metric-unit-mismatch", "a load-test metric is compared with a threshold of another unit",
+	  "Load-test criteria and load-test gates compare a measured metric with a threshold's level.\n"
+	  "Latency metrics (latency_p50, latency_p95, latency_p99, latency_max) need a threshold in\n"
+	  "seconds, error_ratio one in ratio, throughput one in requests_per_second.\n" },
+	{ "lint-service-without-alert", "a service has no threshold-backed alert",
+	  "Every service of goose.yaml needs at least one alert with 'threshold:' or 'slo:' naming one of\n"
+	  "its thresholds (a threshold's 'service' says whose it is), so the numbers that gate releases\n"
+	  "also page someone. It is an error unless every stage that deploys the service sets\n"
+	  "'gates.alerts_configured: advisory'; then it is a warning.\n" },
+	{ "lint-service-without-dashboard", "a service has no dashboard",
+	  "Each service should have a dashboard under monitoring/grafana/dashboards/ whose 'service'\n"
+	  "names it, so the alerts' signals can be looked at. A warning.\n" },
+	{ "lint-slo-objective-range", "an SLO objective is not strictly between 0% and 100%",
+	  "An SLO objective is the share of good events to meet. 100% leaves no error budget, so every\n"
+	  "error would burn it at an infinite rate; 0% means nothing. Write e.g. 99.9% or 0.999.\n" },
+	{ "lint-slo-window-range", "an SLO window is shorter than a day or longer than a year",
+	  "The window an SLO objective is measured over must hold the slow burn-rate alert windows (days):\n"
+	  "use 1d to 365d; 7d, 28d and 30d are common.\n" },
+	{ "lint-stage-cycle", "stages promote from each other in a cycle",
+	  "Following 'promotes_from' from any stage must end at the first stage (the one without\n"
+	  "'promotes_from'). The message lists the stages of the cycle; notes point at each link.\n" },
+	{ "lint-stage-file-name", "a stage's name does not match its file name",
+	  "golden-goose/stages/NAME.yaml defines stage NAME: plans, state folders and reports are found\n"
+	  "by name, so the file and the name must agree.\n" },
+	{ "lint-stage-fork", "two stages promote from the same stage",
+	  "Stages form one chain (sandbox -> compliance -> production): each stage has at most one\n"
+	  "successor. Promote the second stage from the first one's successor instead.\n" },
+	{ "lint-stage-gap", "promotes_from names a stage that does not exist",
+	  "A missing link breaks the chain of stages: 'promotes_from' must name another stage's 'name'.\n"
+	  "The hint suggests the closest stage name.\n" },
+	{ "lint-stage-second-root", "more than one stage has no promotes_from",
+	  "Exactly one stage starts the chain and omits 'promotes_from'; every other stage promotes from\n"
+	  "the one before it. The hint names the current end of the chain.\n" },
+	{ "lint-threshold-level-missing", "a threshold is used at a level it does not define",
+	  "An alert's 'levels', a load-test criterion's 'level' and a load-test gate's 'level' must name a\n"
+	  "level ('warning' or 'critical') that the threshold sets.\n" },
+	{ "lint-threshold-level-order", "warning and critical levels are in the wrong order",
+	  "With 'direction: above' the value rises through warning before critical, so warning must be\n"
+	  "lower than critical; with 'direction: below' it must be higher. Equal levels are refused too:\n"
+	  "the warning would never fire on its own.\n" },
 	{ "load-control-character", "a control character or NUL byte in the file",
 	  "Config files are text: control characters other than tab, line feed and carriage return,\n"
 	  "and NUL bytes, are refused wherever they appear.\n" },
@@ -94,6 +142,78 @@ const struct rule_info rules_catalogue[] = {
 	{ "yaml-unknown-tag", "a tag goosec does not understand",
 	  "Only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are\n"
 	  "accepted; application tags such as '!ruby/object' are refused.\n" },
+	{ "xref-baseline-service", "a baseline records another service than its load test",
+	  "A baseline's 'service' must be the service of the load test whose criteria name it, or the\n"
+	  "comparison mixes two services' numbers.\n" },
+	{ "xref-duplicate-*", "a name is defined twice",
+	  "Names are unique within their class across the whole tree: services, thresholds, recording\n"
+	  "rules, alerts, dashboard uids, stages, snapshot policies, secrets, compliance rule ids,\n"
+	  "evidence items, controls and vulnerability ids; request names within a load test; rule group\n"
+	  "names within a rule file. The note points at the first definition.\n" },
+	{ "xref-file-kind", "a path names a file of the wrong kind",
+	  "A reference to a file (a service's 'sbom', a criterion's 'baseline', the enrichment's\n"
+	  "'database') must name a file of the expected kind; the hint says what goosec reads it as.\n" },
+	{ "xref-scenario-not-in-baseline", "a baseline criterion names a scenario the baseline lacks",
+	  "A 'baseline_regression' criterion compares the listed scenarios with the baseline file's\n"
+	  "recorded results, so each scenario must have results there.\n" },
+	{ "xref-service-without-sbom", "SBOM enrichment names a service that has no SBOM",
+	  "'sboms[].service' in the SBOM enrichment must name a service with an 'sbom' path in goose.yaml:\n"
+	  "that is the file that gets enriched.\n" },
+	{ "xref-stage-without-loadtest", "a stage runs load-test scenarios but no load test applies",
+	  "'tests.loadtest.scenarios' of a stage name scenarios of the load tests that target the stage\n"
+	  "('target.stage'), or, when none does, of the load tests of the services the stage deploys.\n" },
+	{ "xref-threshold-type", "a level threshold is used where an SLO is needed, or the reverse",
+	  "'threshold:' on an alert, load-test criteria and load-test gates need a level threshold\n"
+	  "(warning/critical); 'slo:' on an alert needs an SLO threshold. Dashboard panels take either.\n" },
+	{ "xref-unknown-component", "a waiver names a component that is not in the service's SBOM",
+	  "'waivers[].component' is a purl without version ('pkg:npm/http-proxy-middleware') of a\n"
+	  "component in the SBOM of the waiver's service (or of any enriched SBOM without 'service').\n" },
+	{ "xref-unknown-control", "a compliance rule cites an unknown control",
+	  "'controls' of a compliance rule name 'controls[].id' of the evidence template.\n" },
+	{ "xref-unknown-evidence", "a control names evidence that no collection rule provides",
+	  "Every name in a control's 'evidence' must be a key of 'evidence' in\n"
+	  "security/audit/collection-rules.yaml, which says where it is collected from.\n" },
+	{ "xref-unknown-file", "a path names no file of the expected kind",
+	  "Paths are relative to the tree root. A service's 'sbom' names a CycloneDX SBOM, a criterion's\n"
+	  "'baseline' a baseline under load-test/baseline/, the enrichment's 'database' the\n"
+	  "vulnerability database.\n" },
+	{ "xref-unknown-kind", "a compliance rule names an unknown kind",
+	  "'kind' of a compliance rule is one of the kinds 'goosec schema list' prints.\n" },
+	{ "xref-unknown-recording-rule", "a query uses a recording rule that is not defined",
+	  "Metric names containing ':' (level:metric:operations) are recording rules by convention, and\n"
+	  "every one an alert expression or dashboard query uses must be recorded in\n"
+	  "monitoring/prometheus/recording.yaml. Until the PromQL parser lands, names are found by a\n"
+	  "conservative scan that skips strings, label matchers, ranges and comments.\n" },
+	{ "xref-unknown-request", "a request name is not in the load test",
+	  "Scenario 'requests', criterion 'requests' and a baseline's per-request results name\n"
+	  "'requests[].name' of the load test.\n" },
+	{ "xref-unknown-scenario", "a scenario name is not in the load test",
+	  "Criterion 'scenarios' name scenarios of the same load test; a baseline's scenarios those of\n"
+	  "the load test that uses it (or of its service); a stage's 'tests.loadtest.scenarios' those of\n"
+	  "the load tests targeting the stage.\n" },
+	{ "xref-unknown-service", "a service name is not in goose.yaml",
+	  "Thresholds, dashboards, load tests, baselines, stages, secrets and SBOM enrichment name\n"
+	  "services of the catalog under 'services' in goose.yaml.\n" },
+	{ "xref-unknown-snapshot-policy", "a snapshot policy is not in the snapshot manifest",
+	  "A stage's 'snapshot_policy' and the keys of 'policies' in the snapshot validation name\n"
+	  "policies of golden-goose/snapshots/manifest.yaml.\n" },
+	{ "xref-unknown-stage", "a stage name is not defined",
+	  "A load test's 'target.stage', a baseline's 'stage' and a gate's 'from_stage' name the 'name'\n"
+	  "of a stage under golden-goose/stages/.\n" },
+	{ "xref-unknown-threshold", "a threshold name is not defined",
+	  "Alerts, dashboard panels, load-test criteria and load-test gates name thresholds of\n"
+	  "monitoring/config/thresholds.yaml. The hint suggests the closest name of the right type.\n" },
+	{ "xref-unknown-vulnerability", "a waiver names an id that is not in the vulnerability database",
+	  "'waivers[].id' must be the 'id' or one of the 'aliases' (a CVE, a GO- id) of a record of the\n"
+	  "database the enrichment names.\n" },
+	{ "xref-unused-evidence", "an evidence item no control names",
+	  "Evidence that is collected but proves no control of the evidence template is dead weight in\n"
+	  "every bundle. A warning.\n" },
+	{ "xref-unused-snapshot-policy", "a snapshot policy no stage uses",
+	  "A policy of the snapshot manifest that no stage's 'snapshot_policy' names. A warning.\n" },
+	{ "xref-unused-threshold", "a threshold no alert uses",
+	  "Every threshold should page someone: name it from an alert with 'threshold:' (level\n"
+	  "thresholds) or 'slo:' (SLO thresholds). Uses by dashboards, load tests and gates do not count.\n" },
 };
 
 const size_t rules_catalogue_count = sizeof(rules_catalogue) / sizeof(rules_catalogue[0]);
