@@ -847,13 +847,14 @@ static void resolve_baselines(struct resolver *resolver)
 	const char **scopes = xmalloc((count + 1) * sizeof(*scopes));
 	for (size_t b = 0; b < model->baseline_count; b++) {
 		const struct model_baseline *baseline = &model->baselines[b];
-		resolve_service(resolver, &baseline->service);
+		const struct model_service *baseline_service = resolve_service(resolver, &baseline->service);
 		xref_resolve(resolver->table, XREF_STAGE, NULL, &baseline->stage, true, NULL, resolver->diags);
 		size_t scope_count = 0;
 		if (naming[b]) {
 			scopes[scope_count++] = naming[b]->source->path;
 			const struct model_name *service = &baseline->service;
-			if (service->text && naming[b]->service.text && strcmp(service->text, naming[b]->service.text) != 0) {
+			/* a misspelt service is reported once, as unknown */
+			if (baseline_service && naming[b]->service.text && strcmp(service->text, naming[b]->service.text) != 0) {
 				struct diag *diag = diag_add(resolver->diags, DIAG_ERROR, "xref-baseline-service",
 							     service->location.file, service->location.line,
 							     service->location.col,
