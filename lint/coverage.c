@@ -25,7 +25,12 @@ struct coverage {
 /* The coverage entry of a service name, or NULL when it names no service. */
 static struct service_coverage *coverage_of(struct coverage *coverage, const char *name)
 {
+	if (!name)
+		return NULL;
 	const struct xref_symbol *symbol = xref_find(coverage->context->table, XREF_SERVICE, NULL, name);
+	/* a misspelt service (reported already) still counts for the one it was meant to be */
+	if (!symbol)
+		symbol = xref_suggest(coverage->context->table, XREF_SERVICE, NULL, 0, NULL, name);
 	if (!symbol)
 		return NULL;
 	/* services are numbered in catalog order: find the project that holds this one */
@@ -50,8 +55,12 @@ static void count_alerts(struct coverage *coverage)
 			for (size_t a = 0; a < rules->groups[g].alert_count; a++) {
 				const struct model_alert *alert = &rules->groups[g].alerts[a];
 				const char *name = alert->threshold.text ? alert->threshold.text : alert->slo.text;
-				const struct xref_symbol *symbol =
-					name ? xref_find(coverage->context->table, XREF_THRESHOLD, NULL, name) : NULL;
+				if (!name)
+					continue;
+				const struct xref_symbol *symbol = xref_find(coverage->context->table, XREF_THRESHOLD, NULL, name);
+				/* a misspelt threshold (reported already) still covers the service it was meant for */
+				if (!symbol)
+					symbol = xref_suggest(coverage->context->table, XREF_THRESHOLD, NULL, 0, NULL, name);
 				if (!symbol)
 					continue;
 				const struct model_threshold *threshold = symbol->definition;

@@ -75,14 +75,20 @@ static void check_cycles(const struct lint_context *context, struct diag_list *d
 				     member = previous_stage(context, member))
 					if (member < first)
 						first = member;
+				/* printed in promotion order: against the promotes_from links */
+				const char **names = xmalloc((count + 1) * sizeof(*names));
+				size_t length = 0;
+				const struct model_stage *member = first;
+				do {
+					names[length++] = member->name.text;
+					member = previous_stage(context, member);
+				} while (member != first && length < count);
 				struct strbuf path;
 				strbuf_init(&path);
 				strbuf_addf(&path, "'%s'", first->name.text);
-				const struct model_stage *member = first;
-				do {
-					member = previous_stage(context, member);
-					strbuf_addf(&path, " <- '%s'", member->name.text);
-				} while (member != first);
+				while (length > 0)
+					strbuf_addf(&path, " -> '%s'", names[--length]);
+				free(names);
 				const struct model_location *at = &first->promotes_from.location;
 				struct diag *diag = diag_add(diags, DIAG_ERROR, "lint-stage-cycle", at->file, at->line,
 							     at->col, "stages promote in a cycle: %s", path.buf);
