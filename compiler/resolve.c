@@ -329,8 +329,8 @@ struct model_location xref_location_inside(const char *source_text, size_t sourc
 		} else if (quote == '\'' && *cursor == '\'' && cursor + 1 < end && cursor[1] == '\'') {
 			width = 2;
 		}
-		if (starts_character(*cursor))
-			column++;
+		for (size_t k = 0; k < width; k++)
+			column += starts_character(cursor[k]);
 		cursor += width;
 		decoded++;
 	}
