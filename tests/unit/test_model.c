@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "model.h"
@@ -226,6 +227,148 @@ START_TEST(test_read_project_thresholds_alerts)
 }
 END_TEST
 
+
+/* The repository's example tree uses every kind: read it and spot-check each struct. The tests
+ * run from the repository root (tests/run-tests.sh); elsewhere this test has nothing to read. */
+START_TEST(test_read_example_tree)
+{
+	if (access("goose.yaml", R_OK) != 0 || access("golden-goose/stages/compliance.yaml", R_OK) != 0)
+		return;
+	struct project project;
+	struct diag_list diags;
+	project_init(&project);
+	diag_list_init(&diags);
+	ck_assert_int_eq(project_prepare(&project, &diags), 0);
+	project_discover(&project, ".", &diags);
+	project_load(&project, 2, &diags);
+	ck_assert_int_eq(diags.count, 0);
+	struct model model;
+	model_init(&model);
+	ck_assert_int_eq(model_read(&model, &project), project.file_count);
+	ck_assert_int_eq(model.incomplete_kind_count, 0);
+
+	ck_assert_int_eq(model.stage_count, 3);
+	const struct model_stage *compliance = NULL;
+	for (size_t i = 0; i < model.stage_count; i++)
+		if (strcmp(model.stages[i].name.text, "compliance") == 0)
+			compliance = &model.stages[i];
+	ck_assert_ptr_nonnull(compliance);
+	ck_assert_str_eq(compliance->promotes_from.text, "sandbox");
+	ck_assert_int_eq(compliance->promotes_from.location.line, 7);
+	ck_assert_int_eq(compliance->services.count, 2);
+	ck_assert_str_eq(compliance->snapshot_policy.text, "default");
+	ck_assert(compliance->off_peak_window.present);
+	ck_assert_uint_eq(compliance->off_peak_window.days, 0x1f); /* mon..fri */
+	ck_assert_int_eq(compliance->off_peak_window.start_minute, 60);
+	ck_assert_int_eq(compliance->off_peak_window.end_minute, 300);
+	ck_assert_int_eq(compliance->test_scenarios.count, 2);
+	ck_assert_int_eq(compliance->loadtest_gate, MODEL_ENFORCEMENT_REQUIRED);
+	ck_assert_int_eq(compliance->loadtest_level, MODEL_LEVEL_WARNING);
+	ck_assert_int_eq(compliance->gate_threshold_count, 3);
+	ck_assert_str_eq(compliance->gate_thresholds[0].metric, "latency_p95");
+	ck_assert_str_eq(compliance->gate_thresholds[0].threshold.text, "ledger_api_latency_p95");
+	ck_assert(fabs(compliance->max_regression.value - 0.10) < 1e-12);
+	ck_assert_int_eq(compliance->alerts_configured, MODEL_ENFORCEMENT_REQUIRED);
+	ck_assert(compliance->rollback_within.value == 30 * 86400);
+	ck_assert_str_eq(compliance->security_fail_on, "high");
+	ck_assert_int_eq(compliance->approvals_required, 1);
+
+	ck_assert_int_eq(model.load_test_count, 1);
+	const struct model_load_test *load_test = &model.load_tests[0];
+	ck_assert_str_eq(load_test->service.text, "ledger-api");
+	ck_assert_str_eq(load_test->target_stage.text, "compliance");
+	ck_assert(load_test->timeout.value == 5);
+	ck_assert_int_eq(load_test->request_count, 3);
+	ck_assert_int_eq(load_test->requests[0].weight, 6);
+	ck_assert_int_eq(load_test->scenario_count, 4);
+	ck_assert_str_eq(load_test->scenarios[1].name.text, "stress");
+	ck_assert_int_eq(load_test->scenarios[1].ramp_count, 3);
+	ck_assert(load_test->scenarios[1].off_peak_only);
+	ck_assert(load_test->scenarios[3].duration.value == 7200);
+	ck_assert_int_eq(load_test->criterion_count, 4);
+	ck_assert_int_eq(load_test->criteria[1].level, MODEL_LEVEL_CRITICAL);
+	ck_assert_int_eq(load_test->criteria[3].metric, MODEL_METRIC_BASELINE_REGRESSION);
+	ck_assert_str_eq(load_test->criteria[3].baseline.text, "load-test/baseline/compliance.json");
+	ck_assert_int_eq(load_test->criteria[3].scenarios.count, 2);
+
+	ck_assert_int_eq(model.baseline_count, 1);
+	ck_assert_int_eq(model.baselines[0].scenario_count, 2);
+	ck_assert_int_eq(model.baselines[0].scenarios[1].request_count, 3);
+	ck_assert(model.baselines[0].scenarios[1].requests[0].p95_ms == 31.0);
+	ck_assert(model.baselines[0].scenarios[0].requests[0].max_ms == -1);
+
+	ck_assert_int_eq(model.dashboard_count, 2);
+	const struct model_dashboard *ledger = &model.dashboards[1];
+	ck_assert_str_eq(ledger->uid.text, "ledger-api-overview");
+	ck_assert_str_eq(ledger->service.text, "ledger-api");
+	ck_assert_int_eq(ledger->panel_count, 8);
+	ck_assert_int_eq(ledger->panels[5].query_count, 1);
+	ck_assert_str_eq(ledger->panels[5].row_title, "Latency");
+
+	const struct model_snapshot_manifest *manifest = &model.snapshot_manifests[0];
+	ck_assert_str_eq(manifest->key_id.text, "snap-2026q4");
+	ck_assert(manifest->chunk_size_bytes == 1048576);
+	ck_assert_int_eq(manifest->compression_level, 6);
+	ck_assert_int_eq(manifest->policy_count, 3);
+	ck_assert_int_eq(manifest->policies[2].keep_last, 30);
+	ck_assert(manifest->policies[2].max_age.value == 365 * 86400.0);
+	ck_assert_int_eq(manifest->policies[0].exclude_count, 3);
+
+	const struct model_snapshot_validation *validation = &model.snapshot_validations[0];
+	ck_assert_int_eq(validation->phases[MODEL_PHASE_BEFORE_RESTORE].count, 3);
+	ck_assert_str_eq(validation->phases[MODEL_PHASE_BEFORE_RESTORE].checks[2].name, "require_files");
+	ck_assert_int_eq(validation->phases[MODEL_PHASE_BEFORE_RESTORE].checks[2].file_count, 2);
+	ck_assert_int_eq(validation->policy_count, 1);
+	ck_assert_str_eq(validation->policies[0].policy.text, "production");
+	ck_assert(validation->policies[0].phases[MODEL_PHASE_BEFORE_RESTORE].checks[0].max_age.value == 30 * 86400);
+
+	const struct model_secret_rotation *secrets = &model.secret_rotations[0];
+	ck_assert(secrets->default_max_age.value == 180 * 86400);
+	ck_assert_int_eq(secrets->secret_count, 4);
+	ck_assert_int_eq(secrets->secrets[0].last_rotated.year, 2026);
+	ck_assert_int_eq(secrets->secrets[0].last_rotated.month, 10);
+	ck_assert(!secrets->secrets[1].max_age.present);
+	ck_assert_int_eq(secrets->secrets[3].used_by.count, 2);
+
+	const struct model_compliance_rules *rules = &model.compliance_rules[0];
+	ck_assert_int_eq(rules->rule_count, 5);
+	ck_assert_int_eq(rules->rules[0].file_count, 3);
+	ck_assert_ptr_nonnull(rules->rules[0].forbid_pattern.text);
+	ck_assert_int_eq(rules->rules[0].allow_pattern_count, 1);
+	const struct model_compliance_rule *approvals = &rules->rules[1];
+	ck_assert_str_eq(approvals->kind.text, "Stage");
+	ck_assert_int_eq(approvals->where_count, 1);
+	ck_assert_str_eq(approvals->where[0].pointer, "/name");
+	ck_assert_str_eq(approvals->where[0].values[0].string, "production");
+	ck_assert(approvals->requirements[0].has_min && approvals->requirements[0].min == 2);
+	ck_assert_int_eq(rules->rules[4].where[0].value_count, 2);
+
+	const struct model_sbom_enrichment *enrichment = &model.sbom_enrichments[0];
+	ck_assert_int_eq(enrichment->sbom_count, 2);
+	ck_assert_str_eq(enrichment->database.text, "security/sbom/vulnerability-db.json");
+	ck_assert_int_eq(enrichment->rule_count, 5);
+	ck_assert_int_eq(enrichment->licenses_deny_count, 3);
+	ck_assert_int_eq(enrichment->waiver_count, 1);
+	ck_assert_str_eq(enrichment->waivers[0].component.text, "pkg:npm/http-proxy-middleware");
+	ck_assert_int_eq(enrichment->waivers[0].expires.year, 2027);
+
+	ck_assert_int_eq(model.vulnerability_db_count, 1);
+	ck_assert_str_eq(model.vulnerability_dbs[0].records[0].aliases.items[0].text, "CVE-2023-39325");
+	ck_assert_int_eq(model.sbom_count, 2);
+	ck_assert_ptr_nonnull(model.sboms[0].main_component.name);
+	ck_assert_int_gt(model.sboms[0].component_count, 0);
+
+	ck_assert_int_eq(model.evidence_templates[0].control_count, 5);
+	ck_assert_int_eq(model.evidence_templates[0].controls[3].evidence.count, 5);
+	ck_assert_int_eq(model.collection_rules[0].item_count, 11);
+	ck_assert_str_eq(model.collection_rules[0].items[3].step, "sbom.scan");
+
+	model_release(&model);
+	project_release(&project);
+	diag_list_release(&diags);
+}
+END_TEST
+
 Suite *model_suite(void);
 Suite *model_suite(void)
 {
@@ -237,6 +380,7 @@ Suite *model_suite(void)
 	suite_add_tcase(suite, parsers);
 	TCase *reading = tcase_create("reading");
 	tcase_add_test(reading, test_read_project_thresholds_alerts);
+	tcase_add_test(reading, test_read_example_tree);
 	suite_add_tcase(suite, reading);
 	return suite;
 }
