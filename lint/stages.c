@@ -22,7 +22,8 @@ static bool is_definition(const struct lint_context *context, const struct model
 	return symbol && symbol->definition == stage;
 }
 
-static void check_file_name(const struct model_stage *stage, struct diag_list *diags)
+static void check_file_name(const struct lint_context *context, const struct model_stage *stage,
+			    struct diag_list *diags)
 {
 	const char *path = stage->source->relative_path;
 	const char *base = strrchr(path, '/');
@@ -35,8 +36,17 @@ static void check_file_name(const struct model_stage *stage, struct diag_list *d
 	struct diag *diag = diag_add(diags, DIAG_ERROR, "lint-stage-file-name", at->file, at->line, at->col,
 				     "stage '%s' is defined in '%s': a stage is named after its file", stage->name.text,
 				     base);
-	diag_set_hint(diag, "rename the stage to '%.*s' or the file to '%s%s'", (int)length, base, stage->name.text,
-		      dot ? dot : "");
+	/* offer renaming the file only when no other file has that name already */
+	struct strbuf renamed;
+	strbuf_init(&renamed);
+	strbuf_add(&renamed, path, (size_t)(base - path));
+	strbuf_addf(&renamed, "%s%s", stage->name.text, dot ? dot : "");
+	if (project_file_at(context->project, renamed.buf))
+		diag_set_hint(diag, "rename the stage to '%.*s'", (int)length, base);
+	else
+		diag_set_hint(diag, "rename the stage to '%.*s' or the file to '%s%s'", (int)length, base,
+			      stage->name.text, dot ? dot : "");
+	strbuf_release(&renamed);
 }
 
 static void report_gap(const struct lint_context *context, const struct model_stage *stage, struct diag_list *diags)
@@ -133,7 +143,7 @@ void lint_stages(const struct lint_context *context, struct diag_list *diags)
 	const struct model_stage *first_root = NULL;
 	for (size_t i = 0; i < count; i++) {
 		const struct model_stage *stage = &model->stages[i];
-		check_file_name(stage, diags);
+		check_file_name(context, stage, diags);
 		if (!is_definition(context, stage))
 			continue;
 		if (!stage->promotes_from.text) {
