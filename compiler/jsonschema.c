@@ -2584,8 +2584,19 @@ static bool evaluate_in_place(struct evaluator *evaluator, const struct schema *
 				}
 				if (count > 12)
 					strbuf_addf(&allowed, " and %zu more", count - 12);
+				/* a misspelt string gets the closest allowed string as "did you mean" */
+				const char *suggestion = NULL;
+				if (json_is_string(instance)) {
+					const char **strings = xmalloc((count + 1) * sizeof(*strings));
+					size_t string_count = 0;
+					for (size_t i = 0; i < count; i++)
+						if (json_is_string(json_array_get(schema->enum_values, i)))
+							strings[string_count++] = json_string_value(json_array_get(schema->enum_values, i));
+					suggestion = suggest_closest(json_string_value(instance), strings, string_count);
+					free(strings);
+				}
 				char *actual = describe_value(instance);
-				add_error(evaluator, errors, schema, "enum", NULL, "value %s is not one of %s", actual,
+				add_error(evaluator, errors, schema, "enum", suggestion, "value %s is not one of %s", actual,
 					  allowed.buf);
 				free(actual);
 				strbuf_release(&allowed);
