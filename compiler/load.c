@@ -1797,6 +1797,118 @@ void load_document_release(struct load_document *document)
 	load_document_init(document);
 }
 
+static int load_compare_entries(const void *left, const void *right)
+{
+	const struct load_position_entry *a = *(const struct load_position_entry *const *)left;
+	const struct load_position_entry *b = *(const struct load_position_entry *const *)right;
+	size_t common = a->pointer_length < b->pointer_length ? a->pointer_length : b->pointer_length;
+	int order = memcmp(a->pointer, b->pointer, common);
+	if (order)
+		return order;
+	return a->pointer_length < b->pointer_length ? -1 : a->pointer_length > b->pointer_length;
+}
+
+void load_document_export_positions(const struct load_document *document, struct strbuf *out)
+{
+	const struct load_position_entry **entries =
+		xcalloc(document->position_count ? document->position_count : 1, sizeof(*entries));
+	size_t count = 0;
+	for (size_t i = 0; i < document->position_bucket_count; i++)
+		for (const struct load_position_entry *entry = document->position_buckets[i]; entry; entry = entry->next)
+			entries[count++] = entry;
+	qsort(entries, count, sizeof(*entries), load_compare_entries);
+	for (size_t i = 0; i < count; i++) {
+		const struct load_position_entry *entry = entries[i];
+		const struct load_position *p = &entry->position;
+		strbuf_addf(out, "%zu:", entry->pointer_length);
+		strbuf_add(out, entry->pointer, entry->pointer_length);
+		strbuf_addf(out, " %d %d %zu %d %d %zu ", p->line, p->col, p->offset, p->has_key ? p->key_line : 0,
+			    p->has_key ? p->key_col : 0, p->has_key ? p->key_offset : (size_t)0);
+		if (entry->redirect) {
+			strbuf_addf(out, "%zu:", strlen(entry->redirect));
+			strbuf_addstr(out, entry->redirect);
+		} else {
+			strbuf_addstr(out, "-1:");
+		}
+		strbuf_addch(out, '\n');
+	}
+	free(entries);
+}
+
+/* Reads a decimal number at *cursor followed by `terminator`; false when malformed. */
+static bool load_read_number(const char **cursor, const char *end, char terminator, long long minimum, long long *value)
+{
+	const char *c = *cursor;
+	bool negative = c < end && *c == '-';
+	if (negative)
+		c++;
+	if (c >= end || *c < '0' || *c > '9')
+		return false;
+	long long result = 0;
+	while (c < end && *c >= '0' && *c <= '9') {
+		if (result > (INT64_MAX - 9) / 10)
+			return false;
+		result = result * 10 + (*c++ - '0');
+	}
+	if (c >= end || *c != terminator)
+		return false;
+	result = negative ? -result : result;
+	if (result < minimum)
+		return false;
+	*value = result;
+	*cursor = c + 1;
+	return true;
+}
+
+int load_document_import(struct load_document *document, const char *path, const char *text, size_t length,
+			 json_t *root, const char *positions, size_t positions_length)
+{
+	load_document_release(document);
+	if (!root)
+		return -1;
+	document->path = xstrdup(path);
+	document->text = xstrndup(text, length);
+	document->text_length = length;
+	const char *cursor = positions, *end = positions + positions_length;
+	char *redirect = NULL;
+	while (cursor < end) {
+		long long pointer_length, numbers[6], redirect_length;
+		if (!load_read_number(&cursor, end, ':', 0, &pointer_length) || pointer_length > end - cursor)
+			goto malformed;
+		const char *pointer = cursor;
+		cursor += pointer_length;
+		if (cursor >= end || *cursor++ != ' ')
+			goto malformed;
+		for (int i = 0; i < 6; i++)
+			if (!load_read_number(&cursor, end, ' ', 0, &numbers[i]) || numbers[i] > INT32_MAX)
+				goto malformed;
+		if (!load_read_number(&cursor, end, ':', -1, &redirect_length) || redirect_length > end - cursor)
+			goto malformed;
+		redirect = redirect_length >= 0 ? xstrndup(cursor, (size_t)redirect_length) : NULL;
+		cursor += redirect_length > 0 ? redirect_length : 0;
+		if (cursor >= end || *cursor++ != '\n')
+			goto malformed;
+		struct load_position position = {
+			.line = (int)numbers[0],
+			.col = (int)numbers[1],
+			.offset = (size_t)numbers[2],
+			.has_key = numbers[3] > 0,
+			.key_line = (int)numbers[3],
+			.key_col = (int)numbers[4],
+			.key_offset = (size_t)numbers[5],
+		};
+		load_position_put(document, pointer, (size_t)pointer_length, &position, redirect);
+		free(redirect);
+		redirect = NULL;
+	}
+	document->root = json_incref(root);
+	return 0;
+malformed:
+	free(redirect);
+	load_document_release(document);
+	return -1;
+}
+
 static bool load_path_is_json(const char *path)
 {
 	size_t length = strlen(path);

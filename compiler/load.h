@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "util.h"
 
 /* Where a value starts (1-based line and column in characters, byte offset from the start of
  * the file); for a value inside a mapping, also where its key starts. */
@@ -77,6 +78,18 @@ int load_file(const char *path, enum load_syntax syntax, const struct load_limit
 /* The same for bytes already in memory; `display_path` names them in diagnostics. */
 int load_buffer(const char *display_path, const char *data, size_t length, enum load_syntax syntax,
 		const struct load_limits *limits, struct load_document *document, struct diag_list *diags);
+
+/* The position table in a compact text form, for the cache: one record per entry,
+ * "LEN:POINTER LINE COL OFFSET KEY_LINE KEY_COL KEY_OFFSET LEN:REDIRECT\n" (KEY_* 0 when the value
+ * has no key; LEN -1 and nothing after the colon for no redirect). Sorted, so equal documents
+ * give equal bytes. */
+void load_document_export_positions(const struct load_document *document, struct strbuf *out);
+
+/* Fills `document` from a cached result: copies of `path` and `text`, a new reference to `root`,
+ * and the positions `load_document_export_positions` wrote. Returns 0, or -1 (document left
+ * empty) when `positions` is malformed. */
+int load_document_import(struct load_document *document, const char *path, const char *text, size_t length,
+			 json_t *root, const char *positions, size_t positions_length);
 
 /* The position of the value at `json_pointer` ("" is the root), or NULL if there is none. */
 const struct load_position *load_position_at(const struct load_document *document, const char *json_pointer);

@@ -46,6 +46,7 @@ static const char usage_text[] =
 	"                     check a whole config tree (default: the current folder); with files,\n"
 	"                     check the tree around them but report only on them (pre-commit)\n"
 	"      --threads N    load and validate on N threads (default: one per core)\n"
+	"      --no-cache     do not read or write ROOT/.goosec-cache (results are the same)\n"
 	"      --now DATE     the date rules compare against (default SOURCE_DATE_EPOCH, else today)\n"
 	"  explain RULE       what a diagnostic's rule id means (--list: every rule)\n"
 	"  schema list        the kinds, their schemas and seed paths\n"
@@ -394,6 +395,7 @@ static int command_lint(int argc, char **argv)
 	struct report_options report = { 0 };
 	struct check_options check = { .now = 0 };
 	unsigned threads = 0;
+	bool use_cache = true;
 	int option;
 	optind = 1;
 	while ((option = getopt_long(argc, argv, "j:h", long_options, NULL)) != -1) {
@@ -412,7 +414,8 @@ static int command_lint(int argc, char **argv)
 			break;
 		}
 		case 'N':
-			break; /* results never depend on the cache; accepted for scripts */
+			use_cache = false;
+			break;
 		case 'n':
 			if (parse_now(optarg, &check.now) != 0)
 				return usage_error("--now takes YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @SECONDS, got '%s'", optarg);
@@ -453,6 +456,11 @@ static int command_lint(int argc, char **argv)
 		finish_report(&diags, &report);
 		status = EXIT_USAGE;
 	} else {
+		if (use_cache) {
+			char *cache_directory = xasprintf("%s/.goosec-cache", root);
+			project_use_cache(&project, cache_directory);
+			free(cache_directory);
+		}
 		project_discover(&project, root, &diags);
 		project_load(&project, threads, &diags);
 		check_project(&project, &check, &diags);

@@ -37,6 +37,8 @@ void project_release(struct project *project)
 	}
 	free(project->files);
 	free(project->kind_schemas);
+	cache_close(&project->cache);
+	free(project->salt);
 	if (project->schemas)
 		schema_registry_free(project->schemas);
 	classify_table_release(&project->kinds);
@@ -52,6 +54,15 @@ int project_prepare(struct project *project, struct diag_list *diags)
 		free(error);
 		return -1;
 	}
+	/* The cache salt: the version and every built-in file (schemas, kind table, meta-schemas). */
+	struct strbuf salt;
+	strbuf_init(&salt);
+	strbuf_addf(&salt, "goosec %s\n", GOOSE_VERSION);
+	for (size_t i = 0; i < embedded_file_count; i++) {
+		strbuf_addf(&salt, "%s %zu\n", embedded_files[i].path, embedded_files[i].length);
+		strbuf_add(&salt, embedded_files[i].data, embedded_files[i].length);
+	}
+	project->salt = strbuf_detach(&salt, &project->salt_length);
 	project->schemas = schema_registry_new();
 	/* register every built-in schema first, so they may refer to each other */
 	for (size_t i = 0; i < embedded_file_count; i++) {
@@ -95,6 +106,12 @@ bool project_is_kind_schema_path(const char *path)
 	size_t length = strlen(path);
 	return strncmp(path, "schemas/", 8) == 0 && !strchr(path + 8, '/') && length > 8 + sizeof(suffix) - 1 &&
 	       strcmp(path + length - (sizeof(suffix) - 1), suffix) == 0;
+}
+
+void project_use_cache(struct project *project, const char *directory)
+{
+	cache_close(&project->cache);
+	cache_open(&project->cache, directory, project->salt ? project->salt : "", project->salt_length);
 }
 
 static bool is_config_file_name(const char *name)
@@ -313,9 +330,10 @@ void project_report_schema_errors(const struct load_document *document, const st
 	}
 }
 
-static void load_one(struct project *project, struct project_file *file, struct diag_list *diags)
+static void parse_and_validate(struct project *project, struct project_file *file, const char *data, size_t length,
+			       struct diag_list *diags)
 {
-	if (load_file(file->path, LOAD_SYNTAX_AUTO, &load_default_limits, &file->document, diags) != 0)
+	if (load_buffer(file->path, data, length, LOAD_SYNTAX_AUTO, &load_default_limits, &file->document, diags) != 0)
 		return;
 	file->loaded = true;
 	classify_loaded(project, file, diags);
@@ -332,10 +350,52 @@ static void load_one(struct project *project, struct project_file *file, struct 
 	schema_result_release(&result);
 }
 
+/* Loads one file, through the cache when it is on. Returns true when a cache entry was written. */
+static bool load_one(struct project *project, struct project_file *file, struct diag_list *diags)
+{
+	char *data;
+	size_t length;
+	if (read_file_bytes(file->path, load_default_limits.max_file_bytes, &data, &length) != 0) {
+		/* let the loader word the failure */
+		load_file(file->path, LOAD_SYNTAX_AUTO, &load_default_limits, &file->document, diags);
+		return false;
+	}
+	char key[65];
+	const char *kind_by_path = file->kind ? file->kind->name : "";
+	bool stored = false;
+	if (project->cache.directory) {
+		cache_key(&project->cache, data, length, kind_by_path, key);
+		struct cache_result cached = { 0 };
+		if (cache_lookup(&project->cache, key, file->path, data, length, &file->document, &cached, diags)) {
+			file->loaded = cached.loaded;
+			file->valid = cached.valid;
+			file->kind = cached.kind ? classify_kind_named(&project->kinds, cached.kind) : NULL;
+			free(cached.kind);
+			free(data);
+			return false;
+		}
+		/* a miss: run the pipeline into a list of this file's own, then remember it */
+		struct diag_list own;
+		diag_list_init(&own);
+		parse_and_validate(project, file, data, length, &own);
+		struct cache_result result = { .kind = file->kind ? file->kind->name : NULL, .loaded = file->loaded,
+					       .valid = file->valid };
+		cache_store(&project->cache, key, &file->document, &result, &own);
+		stored = true;
+		diag_list_take(diags, &own);
+		diag_list_release(&own);
+	} else {
+		parse_and_validate(project, file, data, length, diags);
+	}
+	free(data);
+	return stored;
+}
+
 struct load_work {
 	struct project *project;
 	struct diag_list *file_diags; /* one list per file */
 	atomic_size_t next;
+	atomic_bool stored;           /* some cache entry was written: prune afterwards */
 };
 
 static void *load_worker(void *argument)
@@ -345,7 +405,8 @@ static void *load_worker(void *argument)
 		size_t index = atomic_fetch_add(&work->next, 1);
 		if (index >= work->project->file_count)
 			return NULL;
-		load_one(work->project, &work->project->files[index], &work->file_diags[index]);
+		if (load_one(work->project, &work->project->files[index], &work->file_diags[index]))
+			atomic_store(&work->stored, true);
 	}
 }
 
@@ -363,6 +424,7 @@ size_t project_load(struct project *project, unsigned threads, struct diag_list 
 		threads = 64;
 	struct load_work work = { .project = project };
 	atomic_init(&work.next, 0);
+	atomic_init(&work.stored, false);
 	work.file_diags = xcalloc(project->file_count, sizeof(*work.file_diags));
 	pthread_t workers[64];
 	unsigned started = 0;
@@ -381,5 +443,10 @@ size_t project_load(struct project *project, unsigned threads, struct diag_list 
 		failed += !(project->files[i].loaded && project->files[i].valid);
 	}
 	free(work.file_diags);
+	if (atomic_load(&work.stored)) {
+		/* bounded: a few generations of this tree, never less than a working set */
+		size_t bound = project->file_count * 4;
+		cache_prune(&project->cache, bound < 1024 ? 1024 : bound);
+	}
 	return failed;
 }

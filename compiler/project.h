@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cache.h"
 #include "classify.h"
 #include "diag.h"
 #include "jsonschema.h"
@@ -30,6 +31,9 @@ struct project {
 	const struct schema **kind_schemas; /* parallel to kinds.kinds; NULL where compiling failed */
 	struct project_file *files;         /* sorted by relative_path */
 	size_t file_count, file_alloc;
+	struct cache cache;                 /* off unless project_use_cache was called */
+	char *salt;                         /* what besides a file's bytes decides its result */
+	size_t salt_length;
 };
 
 void project_init(struct project *project);
@@ -37,6 +41,10 @@ void project_release(struct project *project);
 
 /* Builds the kind table and compiles every kind's schema. 0, or -1 with diagnostics. */
 int project_prepare(struct project *project, struct diag_list *diags);
+
+/* Keeps per-file results under `directory` (usually ROOT/.goosec-cache) between runs. Call
+ * after project_prepare. Results are identical with and without the cache. */
+void project_use_cache(struct project *project, const char *directory);
 
 /* Finds every YAML and JSON file of the tree at `root` that goosec owns: `goose.yaml` at the root
  * and every file under a folder of the seed layout (hidden folders and outputs are skipped). */
