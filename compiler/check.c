@@ -7,25 +7,37 @@
 #include "resolve.h"
 #include "banned.h"
 
-size_t check_project(const struct project *project, const struct check_options *options, struct diag_list *diags)
+void analysis_init(struct analysis *analysis)
+{
+	model_init(&analysis->model);
+	xref_table_init(&analysis->table);
+}
+
+void analysis_release(struct analysis *analysis)
+{
+	xref_table_release(&analysis->table);
+	model_release(&analysis->model);
+}
+
+size_t check_project(const struct project *project, const struct check_options *options, struct analysis *analysis,
+		     struct diag_list *diags)
 {
 	(void)options; /* date rules (secret rotation, waiver expiry) come with the rules engine */
 	size_t errors_before = diag_count(diags, DIAG_ERROR);
-	struct model model;
-	model_init(&model);
-	model_read(&model, project);
-	struct xref_table table;
-	xref_table_init(&table);
-	xref_build(&table, &model, project, diags);
-	xref_resolve_all(&table, &model, project, diags);
+	struct analysis local;
+	struct analysis *result = analysis ? analysis : &local;
+	analysis_init(result);
+	model_read(&result->model, project);
+	xref_build(&result->table, &result->model, project, diags);
+	xref_resolve_all(&result->table, &result->model, project, diags);
 
-	struct lint_context context = { &model, &table, project };
+	struct lint_context context = { &result->model, &result->table, project };
 	lint_stages(&context, diags);
 	lint_thresholds(&context, diags);
 	lint_coverage(&context, diags);
 
-	xref_report_unused(&table, &model, diags);
-	xref_table_release(&table);
-	model_release(&model);
+	xref_report_unused(&result->table, &result->model, diags);
+	if (!analysis)
+		analysis_release(&local);
 	return diag_count(diags, DIAG_ERROR) - errors_before;
 }

@@ -463,7 +463,7 @@ static int command_lint(int argc, char **argv)
 		}
 		project_discover(&project, root, &diags);
 		project_load(&project, threads, &diags);
-		check_project(&project, &check, &diags);
+		check_project(&project, &check, NULL, &diags);
 		if (only) {
 			struct report_filter filter = { &project, only, only_count };
 			diag_list_filter(&diags, diagnostic_is_about_named_file, &filter);

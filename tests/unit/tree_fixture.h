@@ -65,7 +65,7 @@ static inline size_t tree_fixture_check(struct tree_fixture *tree)
 {
 	tree_fixture_load(tree);
 	struct check_options options = { .now = 1767225600 }; /* 2026-01-01 */
-	return check_project(&tree->project, &options, &tree->diags);
+	return check_project(&tree->project, &options, NULL, &tree->diags);
 }
 
 /* The first diagnostic with `rule`, or NULL. */
