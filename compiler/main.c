@@ -16,6 +16,7 @@
 #include "classify.h"
 #include "diag.h"
 #include "embedded.h"
+#include "emit.h"
 #include "jsonschema.h"
 #include "load.h"
 #include "project.h"
@@ -45,6 +46,10 @@ static const char usage_text[] =
 	"  lint [DIR | FILE...]\n"
 	"                     check a whole config tree (default: the current folder); with files,\n"
 	"                     check the tree around them but report only on them (pre-commit)\n"
+	"  build [DIR] [-o OUT]\n"
+	"                     lint, then emit Prometheus rules, promtool tests and Grafana dashboards\n"
+	"                     into OUT (default: goose.yaml's output, else build/), replaced atomically\n"
+	"    lint and build also take:\n"
 	"      --threads N    load and validate on N threads (default: one per core)\n"
 	"      --no-cache     do not read or write ROOT/.goosec-cache (results are the same)\n"
 	"      --now DATE     the date rules compare against (default SOURCE_DATE_EPOCH, else today)\n"
@@ -382,54 +387,104 @@ static int resolve_now(time_t *now)
 	return 0;
 }
 
+/* Options of the commands that process a whole tree (lint, build). */
+struct tree_options {
+	struct report_options report;
+	struct check_options check;
+	bool now_given;
+	unsigned threads;
+	bool use_cache;
+};
+
+#define TREE_LONG_OPTIONS                                                    \
+	{ "threads", required_argument, NULL, 'j' },                         \
+	{ "now", required_argument, NULL, 'n' },                             \
+	{ "no-cache", no_argument, NULL, 'N' },                              \
+	REPORT_LONG_OPTIONS
+
+/* Handles a tree option; 1 if `option` was one, 0 if not, -1 after a usage error. */
+static int parse_tree_option(struct tree_options *options, int option, const char *value)
+{
+	int handled = parse_report_option(&options->report, option, value);
+	if (handled)
+		return handled;
+	switch (option) {
+	case 'j': {
+		char *end;
+		long threads = strtol(value, &end, 10);
+		if (*end || end == value || threads < 0 || threads > 64) {
+			usage_error("--threads takes 0 to 64, got '%s'", value);
+			return -1;
+		}
+		options->threads = (unsigned)threads;
+		return 1;
+	}
+	case 'N':
+		options->use_cache = false;
+		return 1;
+	case 'n':
+		if (parse_now(value, &options->check.now) != 0) {
+			usage_error("--now takes YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @SECONDS, got '%s'", value);
+			return -1;
+		}
+		options->now_given = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* After option parsing: fills "now" from SOURCE_DATE_EPOCH or the clock. -1 after a usage error. */
+static int finish_tree_options(struct tree_options *options)
+{
+	if (!options->now_given && resolve_now(&options->check.now) != 0) {
+		usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads, validates and checks the tree at `root`: everything `lint` does before reporting.
+ * Returns -1 when goosec itself could not start (its built-in tables are broken). */
+static int run_front_end(struct project *project, const char *root, const struct tree_options *options,
+			 struct analysis *analysis, struct diag_list *diags)
+{
+	if (project_prepare(project, diags) != 0)
+		return -1;
+	if (options->use_cache) {
+		char *cache_directory = xasprintf("%s/.goosec-cache", root);
+		project_use_cache(project, cache_directory);
+		free(cache_directory);
+	}
+	project_discover(project, root, diags);
+	project_load(project, options->threads, diags);
+	check_project(project, &options->check, analysis, diags);
+	return 0;
+}
+
 static int command_lint(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{ "threads", required_argument, NULL, 'j' },
-		{ "now", required_argument, NULL, 'n' },
-		{ "no-cache", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
-		REPORT_LONG_OPTIONS,
+		TREE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct report_options report = { 0 };
-	struct check_options check = { .now = 0 };
-	unsigned threads = 0;
-	bool use_cache = true;
+	struct tree_options options = { .use_cache = true };
 	int option;
 	optind = 1;
 	while ((option = getopt_long(argc, argv, "j:h", long_options, NULL)) != -1) {
-		int handled = parse_report_option(&report, option, optarg);
+		int handled = parse_tree_option(&options, option, optarg);
 		if (handled < 0)
 			return EXIT_USAGE;
 		if (handled)
 			continue;
-		switch (option) {
-		case 'j': {
-			char *end;
-			long value = strtol(optarg, &end, 10);
-			if (*end || value < 0 || value > 64)
-				return usage_error("--threads takes 0 to 64, got '%s'", optarg);
-			threads = (unsigned)value;
-			break;
-		}
-		case 'N':
-			use_cache = false;
-			break;
-		case 'n':
-			if (parse_now(optarg, &check.now) != 0)
-				return usage_error("--now takes YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @SECONDS, got '%s'", optarg);
-			break;
-		case 'h':
+		if (option == 'h') {
 			fputs(usage_text, stdout);
 			return EXIT_CLEAN;
-		default:
-			return usage_error("lint: bad option");
 		}
+		return usage_error("lint: bad option");
 	}
-
-	if (!check.now && resolve_now(&check.now) != 0)
-		return usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
+	if (finish_tree_options(&options) != 0)
+		return EXIT_USAGE;
 
 	char *root;
 	char **only = NULL;
@@ -452,23 +507,15 @@ static int command_lint(int argc, char **argv)
 	struct project project;
 	project_init(&project);
 	int status;
-	if (project_prepare(&project, &diags) != 0) {
-		finish_report(&diags, &report);
+	if (run_front_end(&project, root, &options, NULL, &diags) != 0) {
+		finish_report(&diags, &options.report);
 		status = EXIT_USAGE;
 	} else {
-		if (use_cache) {
-			char *cache_directory = xasprintf("%s/.goosec-cache", root);
-			project_use_cache(&project, cache_directory);
-			free(cache_directory);
-		}
-		project_discover(&project, root, &diags);
-		project_load(&project, threads, &diags);
-		check_project(&project, &check, NULL, &diags);
 		if (only) {
 			struct report_filter filter = { &project, only, only_count };
 			diag_list_filter(&diags, diagnostic_is_about_named_file, &filter);
 		}
-		status = finish_report(&diags, &report);
+		status = finish_report(&diags, &options.report);
 	}
 	project_release(&project);
 	diag_list_release(&diags);
@@ -476,6 +523,130 @@ static int command_lint(int argc, char **argv)
 		free(only[i]);
 	free(only);
 	free(root);
+	return status;
+}
+
+/* ---- build ---- */
+
+static int compare_strings(const void *left, const void *right)
+{
+	return strcmp(*(char *const *)left, *(char *const *)right);
+}
+
+/* "monitoring/prometheus/alerts.yaml" -> "monitoring/prometheus" */
+static char *directory_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+}
+
+/* One line per output folder: how many files landed there. */
+static void print_build_summary(const struct emit_output *output, const char *directory)
+{
+	printf("build: wrote %zu files to %s/\n", output->count, directory);
+	char **folders = xcalloc(output->count ? output->count : 1, sizeof(*folders));
+	size_t folder_count = 0;
+	for (size_t i = 0; i < output->count; i++) {
+		char *folder = directory_of(output->files[i].path);
+		bool seen = false;
+		for (size_t j = 0; j < folder_count && !seen; j++)
+			seen = strcmp(folders[j], folder) == 0;
+		if (seen)
+			free(folder);
+		else
+			folders[folder_count++] = folder;
+	}
+	qsort(folders, folder_count, sizeof(*folders), compare_strings);
+	for (size_t i = 0; i < folder_count; i++) {
+		size_t count = 0;
+		for (size_t j = 0; j < output->count; j++) {
+			char *folder = directory_of(output->files[j].path);
+			count += strcmp(folder, folders[i]) == 0;
+			free(folder);
+		}
+		printf("  %-44s %zu\n", folders[i], count);
+		free(folders[i]);
+	}
+	free(folders);
+}
+
+static int command_build(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		TREE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tree_options options = { .use_cache = true };
+	const char *output_option = NULL;
+	int option;
+	optind = 1;
+	while ((option = getopt_long(argc, argv, "o:j:h", long_options, NULL)) != -1) {
+		int handled = parse_tree_option(&options, option, optarg);
+		if (handled < 0)
+			return EXIT_USAGE;
+		if (handled)
+			continue;
+		if (option == 'o') {
+			output_option = optarg;
+			continue;
+		}
+		if (option == 'h') {
+			fputs(usage_text, stdout);
+			return EXIT_CLEAN;
+		}
+		return usage_error("build: bad option");
+	}
+	if (finish_tree_options(&options) != 0)
+		return EXIT_USAGE;
+	if (argc - optind > 1)
+		return usage_error("build: expected at most one tree folder");
+	const char *root = optind < argc ? argv[optind] : ".";
+	/* outputs carry no wall-clock time: only SOURCE_DATE_EPOCH or --now, else none */
+	time_t source_date = 0;
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	if (options.now_given || (epoch && *epoch))
+		source_date = options.check.now;
+
+	struct diag_list diags;
+	diag_list_init(&diags);
+	struct project project;
+	project_init(&project);
+	struct analysis analysis;
+	analysis_init(&analysis);
+	struct emit_output output;
+	emit_output_init(&output);
+	int status;
+	if (run_front_end(&project, root, &options, &analysis, &diags) != 0) {
+		finish_report(&diags, &options.report);
+		status = EXIT_USAGE;
+	} else if (diag_count(&diags, DIAG_ERROR) || (options.report.warnings_as_errors && diag_count(&diags, DIAG_WARNING))) {
+		status = finish_report(&diags, &options.report); /* nothing is written */
+	} else {
+		struct emit_context context = { &project, &analysis.model, &analysis.table, source_date };
+		emit_all(&context, &output, &diags);
+		status = finish_report(&diags, &options.report);
+		if (status == EXIT_CLEAN) {
+			const char *configured = analysis.model.project_count ? analysis.model.projects[0].output : NULL;
+			char *directory = output_option ? xstrdup(output_option)
+					  : strcmp(root, ".") == 0 ? xstrdup(configured ? configured : "build")
+								  : xasprintf("%s/%s", root, configured ? configured : "build");
+			char *error = NULL;
+			if (emit_output_commit(&output, directory, &error) != 0) {
+				fprintf(stderr, "goosec: build: %s\n", error);
+				free(error);
+				status = EXIT_USAGE;
+			} else if (options.report.format == DIAG_FORMAT_TEXT) {
+				print_build_summary(&output, directory);
+			}
+			free(directory);
+		}
+	}
+	emit_output_release(&output);
+	analysis_release(&analysis);
+	project_release(&project);
+	diag_list_release(&diags);
 	return status;
 }
 
@@ -645,6 +816,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "build", command_build },
 	{ "explain", command_explain },
 	{ "lint", command_lint },
 	{ "schema", command_schema },
