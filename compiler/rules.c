@@ -16,6 +16,18 @@ const struct rule_info rules_catalogue[] = {
 	{ "classify-unknown-kind", "a 'kind:' field or extra_paths entry names no kind",
 	  "The value of a top-level 'kind:' field, and each key of goose.yaml's 'extra_paths', must be\n"
 	  "one of the kinds 'goosec schema list' prints (PascalCase, e.g. Stage, Thresholds).\n" },
+	{ "emit-prometheus-duplicate-group", "two rule groups of one name would go into one emitted file",
+	  "Prometheus refuses a rule file with two groups of the same name. goosec writes every alerting\n"
+	  "group to build/monitoring/prometheus/alerts.yaml and every recording group, plus one group\n"
+	  "'slo:NAME' per SLO threshold, to recording.yaml: rename one of the groups.\n" },
+	{ "emit-prometheus-query-offset", "a rule group sets query_offset, which Prometheus 2.42 does not know",
+	  "goosec emits rule files for Prometheus 2.42, whose rule format has no group 'query_offset'\n"
+	  "(added in 2.53). Remove it, or shift the queries with 'offset' in the expressions. Group\n"
+	  "'labels' (Prometheus 3) are folded into every rule of the group instead.\n" },
+	{ "emit-prometheus-sli-not-selector", "an SLO's errors or total is not a single counter selector",
+	  "goosec builds the SLO's recording rules by wrapping 'sli.errors' and 'sli.total' in\n"
+	  "sum by (job) (rate(SELECTOR[WINDOW])) for each burn-rate window, so each must be one counter\n"
+	  "selector such as http_requests_total{job=\"api\", code=~\"5..\"}, not an expression.\n" },
 	{ "internal", "goosec itself failed",
 	  "An internal error: a built-in table or schema could not be read. This is a bug in goosec;\n"
 	  "the exit code is 2.\n" },
