@@ -1,0 +1,36 @@
+/* goose-run: verifies signed plans and applies them step by step in the target environment.
+ * Links only jansson, OpenSSL and zstd: it reads nothing but signed JSON. */
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+#include "banned.h"
+
+enum runner_exit {
+	RUNNER_EXIT_SUCCESS = 0,
+	RUNNER_EXIT_USAGE = 2,
+};
+
+static const char usage_text[] =
+	"usage: goose-run <command> [options]\n"
+	"\n"
+	"  -h, --help     show this help\n"
+	"  --version      show the version\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return RUNNER_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(usage_text, stdout);
+		return RUNNER_EXIT_SUCCESS;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("goose-run %s\n", GOOSE_VERSION);
+		return RUNNER_EXIT_SUCCESS;
+	}
+	fprintf(stderr, "goose-run: unknown command '%s'\nrun 'goose-run --help' for usage\n", argv[1]);
+	return RUNNER_EXIT_USAGE;
+}
