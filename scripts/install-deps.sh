@@ -3,8 +3,9 @@
 # all are present. Idempotent; needs root (or sudo) only when something is missing.
 set -eu
 
-# prometheus: promtool checks and a real server for the emitted rules in tests; curl: test HTTP probes
-PACKAGES="build-essential pkg-config libfyaml-dev libjansson-dev libpcre2-dev libssl-dev libzstd-dev check prometheus curl"
+# prometheus: promtool checks and a real server for the emitted rules in tests; curl: test HTTP probes;
+# openssl, zstd: independent signature checks and the snapshot benchmark baseline
+PACKAGES="build-essential pkg-config libfyaml-dev libjansson-dev libpcre2-dev libssl-dev libzstd-dev check prometheus curl openssl zstd"
 
 missing=""
 for package in $PACKAGES; do
