@@ -9,9 +9,12 @@ BIN=${BIN:-bin}
 export GOOSEC="$PWD/$BIN/goosec"
 export GOOSE_SHARED_DIR=${GOOSE_SHARED_DIR:-../shared}
 export GOOSE_TEST_OUT="$PWD/$OUT"
-# Sanitizers: any report fails the program (and so the run); leaks are reported at exit.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Sanitizers: any report fails the program (and so the run); leaks are reported at exit. Their
+# exit codes are distinctive, so an end-to-end check that expects exit 1 cannot mistake a
+# sanitizer report for an ordinary diagnostic.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=87}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=88}
 # Check forks each test by default; without fork, leaks are seen by LeakSanitizer at exit.
 if [ "${SANITIZE:-}" = 1 ]; then export CK_FORK=no; fi
 
