@@ -28,6 +28,12 @@ const struct rule_info rules_catalogue[] = {
 	  "goosec builds the SLO's recording rules by wrapping 'sli.errors' and 'sli.total' in\n"
 	  "sum by (job) (rate(SELECTOR[WINDOW])) for each burn-rate window, so each must be one counter\n"
 	  "selector such as http_requests_total{job=\"api\", code=~\"5..\"}, not an expression.\n" },
+	{ "emit-promtest-untestable", "no promtool test could be generated for an alert",
+	  "goosec writes a promtool unit test for every threshold and SLO alert. It feeds the alert's\n"
+	  "signal directly, so the signal must be one selector (a recording rule such as\n"
+	  "job:http_request_duration_seconds:p95{job=\"api\"}), its regex matchers simple, and the\n"
+	  "expected annotations must be predictable: $value, $labels.NAME and the humanize functions are;\n"
+	  "other template functions are not, nor an exact $value of a computed burn rate. A warning.\n" },
 	{ "internal", "goosec itself failed",
 	  "An internal error: a built-in table or schema could not be read. This is a bug in goosec;\n"
 	  "the exit code is 2.\n" },
