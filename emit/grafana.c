@@ -153,7 +153,7 @@ static void add_dashboard(struct emit_output *output, struct diag_list *diags, c
 {
 	char *path = xasprintf(DASHBOARD_DIRECTORY "/%s.json", uid);
 	if (emit_output_add_json(output, path, dashboard) != 0)
-		diag_add(diags, DIAG_ERROR, "emit-grafana-output", source_file, 0, 0, "cannot emit '%s'", path);
+		diag_add(diags, DIAG_ERROR, "internal", source_file, 0, 0, "cannot emit '%s'", path);
 	free(path);
 }
 
@@ -393,13 +393,13 @@ static json_t *load_service_template(struct diag_list *diags)
 {
 	const struct embedded_file *file = embedded_find(SERVICE_TEMPLATE);
 	if (!file) {
-		diag_add(diags, DIAG_ERROR, "emit-grafana-template", NULL, 0, 0, "template '%s' is not built in", SERVICE_TEMPLATE);
+		diag_add(diags, DIAG_ERROR, "internal", NULL, 0, 0, "template '%s' is not built in", SERVICE_TEMPLATE);
 		return NULL;
 	}
 	json_error_t error;
 	json_t *root = json_loadb((const char *)file->data, file->length, JSON_REJECT_DUPLICATES, &error);
 	if (!json_is_object(root)) {
-		diag_add(diags, DIAG_ERROR, "emit-grafana-template", SERVICE_TEMPLATE, error.line, error.column,
+		diag_add(diags, DIAG_ERROR, "internal", SERVICE_TEMPLATE, error.line, error.column,
 			 "template is not a JSON object: %s", error.text);
 		json_decref(root);
 		return NULL;
@@ -442,7 +442,7 @@ static void emit_service_overviews(const struct model *model, struct grafana_uid
 		if (dashboard) {
 			add_dashboard(output, diags, uid, dashboard, NULL);
 		} else {
-			diag_add(diags, DIAG_ERROR, "emit-grafana-template", SERVICE_TEMPLATE, 0, 0,
+			diag_add(diags, DIAG_ERROR, "internal", SERVICE_TEMPLATE, 0, 0,
 				 "cannot fill the overview of service '%s': %s", services[s]->name.text, error);
 			free(error);
 		}
@@ -489,8 +489,9 @@ void emit_grafana_dashboards(const struct emit_context *context, struct emit_out
 		if (!dashboard->uid.text)
 			continue;
 		if (grafana_uid_claim(&uids, dashboard->uid.text) != 0) {
+			/* the schema refuses bad uids and the resolver duplicates: reaching here is a bug */
 			const char *file = dashboard->uid.location.file ? dashboard->uid.location.file : dashboard->source->path;
-			diag_add(diags, DIAG_ERROR, "emit-grafana-uid", file, dashboard->uid.location.line,
+			diag_add(diags, DIAG_ERROR, "internal", file, dashboard->uid.location.line,
 				 dashboard->uid.location.col, "dashboard uid '%s' is invalid or used by another dashboard",
 				 dashboard->uid.text);
 			continue;
