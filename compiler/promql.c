@@ -756,9 +756,7 @@ static int parse_number(const char *text, size_t length, double *value)
 	return 0;
 }
 
-/* Prometheus' model.ParseDuration: units in the order y w d h m s ms, each at most once. Sets
- * `*milliseconds`; returns 0, or -1 with a message. */
-static int parse_duration(const char *text, size_t length, int64_t *milliseconds, const char **message)
+int promql_duration_parse(const char *text, size_t length, int64_t *milliseconds, const char **message)
 {
 	static const struct {
 		const char *unit;
@@ -773,6 +771,10 @@ static int parse_duration(const char *text, size_t length, int64_t *milliseconds
 	if (length == 0) {
 		*message = "empty duration string";
 		return -1;
+	}
+	if (length == 1 && text[0] == '0') {
+		*milliseconds = 0; /* the one duration written without a unit */
+		return 0;
 	}
 	while (position < length) {
 		size_t digits_start = position;
@@ -814,10 +816,6 @@ static int parse_duration(const char *text, size_t length, int64_t *milliseconds
 		return -1;
 	}
 	*milliseconds = (int64_t)(total_ns / 1000000ULL);
-	if (*milliseconds == 0) {
-		*message = "duration must be greater than 0";
-		return -1;
-	}
 	return 0;
 invalid:
 	*message = "not a valid duration string";
@@ -1484,8 +1482,9 @@ static bool parse_duration_token(struct parser *parser, int64_t *milliseconds)
 		unexpected(parser, "duration");
 		return false;
 	}
-	const char *message;
-	if (parse_duration(parser->text + token->start, token->end - token->start, milliseconds, &message) != 0) {
+	const char *message = "duration must be greater than 0";
+	if (promql_duration_parse(parser->text + token->start, token->end - token->start, milliseconds, &message) != 0 ||
+	    *milliseconds == 0) {
 		fail_at(parser, PROMQL_ERROR_SYNTAX, token->start, "%s: '%.*s'", message, (int)(token->end - token->start),
 			parser->text + token->start);
 		return false;

@@ -199,6 +199,10 @@ bool promql_may_carry_label(const struct promql_node *node, const char *label,
 			    bool (*carries_metric)(const struct promql_node *selector, const char *label, void *context),
 			    void *context);
 
+/* Prometheus' duration syntax (model.ParseDuration): units in the order y w d h m s ms, each at
+ * most once, or "0". Returns 0 with the milliseconds, or -1 with a message. */
+int promql_duration_parse(const char *text, size_t length, int64_t *milliseconds, const char **message);
+
 /* Checks a regex matcher the way Prometheus (Go RE2, anchored) would: 0, or -1 with a message
  * (static storage or `buffer`). */
 int promql_check_regex(const char *pattern, char *buffer, size_t buffer_size, const char **message);
