@@ -21,6 +21,7 @@
 #include "load.h"
 #include "project.h"
 #include "rules.h"
+#include "rulefile.h"
 #include "util.h"
 #include "banned.h"
 
@@ -53,6 +54,8 @@ static const char usage_text[] =
 	"      --threads N    load and validate on N threads (default: one per core)\n"
 	"      --no-cache     do not read or write ROOT/.goosec-cache (results are the same)\n"
 	"      --now DATE     the date rules compare against (default SOURCE_DATE_EPOCH, else today)\n"
+	"  check rules FILE...\n"
+	"                     check plain Prometheus rule files as promtool 2.42 does (pre-commit)\n"
 	"  explain RULE       what a diagnostic's rule id means (--list: every rule)\n"
 	"  schema list        the kinds, their schemas and seed paths\n"
 	"  schema show KIND   print a kind's JSON Schema\n"
@@ -782,6 +785,45 @@ static int command_schema(int argc, char **argv)
 	return status;
 }
 
+/* ---- check rules ---- */
+
+/* `goosec check rules FILE...`: plain Prometheus rule files, outside any tree, checked as
+ * promtool 2.42 checks them; the same report options and exit codes as lint. */
+static int command_check(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		REPORT_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_options report = { 0 };
+	int option;
+	optind = 1;
+	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		int handled = parse_report_option(&report, option, optarg);
+		if (handled < 0)
+			return EXIT_USAGE;
+		if (handled)
+			continue;
+		if (option == 'h') {
+			fputs("usage: goosec check rules [--format text|json|sarif|github] [-W] FILE...\n", stdout);
+			return EXIT_CLEAN;
+		}
+		return usage_error("check: bad option");
+	}
+	if (optind >= argc || strcmp(argv[optind], "rules") != 0)
+		return usage_error("check: expected 'rules' and rule files");
+	if (optind + 1 >= argc)
+		return usage_error("check rules: no rule files given");
+	struct diag_list diags;
+	diag_list_init(&diags);
+	for (int i = optind + 1; i < argc; i++)
+		rulefile_check(argv[i], &diags);
+	int status = finish_report(&diags, &report);
+	diag_list_release(&diags);
+	return status;
+}
+
 /* ---- explain ---- */
 
 static int command_explain(int argc, char **argv)
@@ -817,6 +859,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "build", command_build },
+	{ "check", command_check },
 	{ "explain", command_explain },
 	{ "lint", command_lint },
 	{ "schema", command_schema },
