@@ -2,8 +2,10 @@
  * collected diagnostics and chooses the exit code; the only place that prints or exits. */
 #define _DEFAULT_SOURCE /* realpath, timegm */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "load.h"
 #include "project.h"
 #include "rules.h"
+#include "signing.h"
 #include "rulefile.h"
 #include "util.h"
 #include "banned.h"
@@ -57,6 +60,9 @@ static const char usage_text[] =
 	"  check rules FILE...\n"
 	"                     check plain Prometheus rule files as promtool 2.42 does (pre-commit)\n"
 	"  explain RULE       what a diagnostic's rule id means (--list: every rule)\n"
+	"  keygen DIR [--name NAME]\n"
+	"                     write an Ed25519 plan-signing key pair DIR/NAME.key (0600) and\n"
+	"                     DIR/NAME.pub (default NAME goosec-signing); prints the key id\n"
 	"  schema list        the kinds, their schemas and seed paths\n"
 	"  schema show KIND   print a kind's JSON Schema\n"
 	"  schema export DIR  write every schema and a yaml-language-server settings snippet\n"
@@ -824,6 +830,113 @@ static int command_check(int argc, char **argv)
 	return status;
 }
 
+/* ---- keygen ---- */
+
+/* Creates `path` with `mode`, refusing to replace anything, and syncs it. 0, or -1 with errno. */
+static int create_new_file(const char *path, const void *data, size_t length, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -1;
+	const char *cursor = data;
+	size_t left = length;
+	while (left) {
+		ssize_t written = write(fd, cursor, left);
+		if (written < 0 && errno == EINTR)
+			continue;
+		if (written <= 0) {
+			int saved = errno;
+			close(fd);
+			unlink(path);
+			errno = saved;
+			return -1;
+		}
+		cursor += written;
+		left -= (size_t)written;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		int saved = errno;
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* A key name becomes a file name: letters, digits, '.', '_' and '-', not starting with '.'. */
+static bool key_name_is_valid(const char *name)
+{
+	if (!*name || *name == '.' || strlen(name) > 128)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+		      *c == '_' || *c == '-'))
+			return false;
+	return true;
+}
+
+static int command_keygen(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = "goosec-signing";
+	int option;
+	optind = 1;
+	while ((option = getopt_long(argc, argv, "n:h", long_options, NULL)) != -1) {
+		if (option == 'n') {
+			name = optarg;
+		} else if (option == 'h') {
+			fputs(usage_text, stdout);
+			return EXIT_CLEAN;
+		} else {
+			return usage_error("keygen: bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("keygen: expected one folder");
+	if (!key_name_is_valid(name))
+		return usage_error("keygen: key name '%s' must be letters, digits, '.', '_' or '-'", name);
+	const char *directory = argv[optind];
+	char *private_path = xasprintf("%s/%s.key", directory, name);
+	char *public_path = xasprintf("%s/%s.pub", directory, name);
+	int status = EXIT_USAGE;
+	struct signing_key key;
+	signing_key_init(&key);
+	struct strbuf private_pem, public_pem;
+	strbuf_init(&private_pem);
+	strbuf_init(&public_pem);
+	char *error = NULL;
+	if (access(private_path, F_OK) == 0 || access(public_path, F_OK) == 0) {
+		fprintf(stderr, "goosec: keygen: '%s' or '%s' exists; not overwriting a key\n", private_path, public_path);
+	} else if (mkdir(directory, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "goosec: keygen: cannot create '%s': %s\n", directory, strerror(errno));
+	} else if (signing_key_generate(&key, &error) != 0 || signing_key_write_private_pem(&key, &private_pem) != 0 ||
+		   signing_key_write_public_pem(&key, &public_pem) != 0) {
+		fprintf(stderr, "goosec: keygen: cannot generate a key: %s\n", error ? error : "OpenSSL failed");
+	} else if (create_new_file(private_path, private_pem.buf, private_pem.len, 0600) != 0) {
+		fprintf(stderr, "goosec: keygen: cannot write '%s': %s\n", private_path, strerror(errno));
+	} else if (create_new_file(public_path, public_pem.buf, public_pem.len, 0644) != 0) {
+		fprintf(stderr, "goosec: keygen: cannot write '%s': %s\n", public_path, strerror(errno));
+		unlink(private_path); /* half a key pair is no use */
+	} else {
+		printf("wrote %s (private, keep it out of the tree) and %s\nkey id %s\n", private_path, public_path,
+		       key.key_id);
+		status = EXIT_CLEAN;
+	}
+	free(error);
+	/* the private PEM held key material: clear it before the memory is reused */
+	OPENSSL_cleanse(private_pem.buf, private_pem.len);
+	strbuf_release(&private_pem);
+	strbuf_release(&public_pem);
+	signing_key_release(&key);
+	free(private_path);
+	free(public_path);
+	return status;
+}
+
 /* ---- explain ---- */
 
 static int command_explain(int argc, char **argv)
@@ -861,6 +974,7 @@ static const struct command commands[] = {
 	{ "build", command_build },
 	{ "check", command_check },
 	{ "explain", command_explain },
+	{ "keygen", command_keygen },
 	{ "lint", command_lint },
 	{ "schema", command_schema },
 	{ "validate", command_validate },
