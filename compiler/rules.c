@@ -66,6 +66,14 @@ const struct rule_info rules_catalogue[] = {
 	  "Load-test criteria and load-test gates compare a measured metric with a threshold's level.\n"
 	  "Latency metrics (latency_p50, latency_p95, latency_p99, latency_max) need a threshold in\n"
 	  "seconds, error_ratio one in ratio, throughput one in requests_per_second.\n" },
+	{ "lint-sensitive-label", "a query result, alert label or annotation can expose a sensitive label",
+	  "goose.yaml's 'sensitive_labels' names labels that must never leave Prometheus (account ids,\n"
+	  "customer ids, emails). An alert, recording rule or dashboard query whose result can still carry\n"
+	  "one is an error: a selector carries every label, sum/avg/... by (a, b) keeps only a and b,\n"
+	  "without (x) drops x, binary operators keep the labels of their matched side, label_replace,\n"
+	  "label_join and count_values add theirs, and a recording rule passes on what its expression\n"
+	  "carries. Aggregate the label away with by (...) or without (...). A sensitive label written\n"
+	  "in an alert's labels, or read by an annotation template ({{ $labels.email }}), is an error too.\n" },
 	{ "lint-service-without-alert", "a service has no threshold-backed alert",
 	  "Every service of goose.yaml needs at least one alert with 'threshold:' or 'slo:' naming one of\n"
 	  "its thresholds (a threshold's 'service' says whose it is), so the numbers that gate releases\n"
@@ -132,12 +140,52 @@ const struct rule_info rules_catalogue[] = {
 	  "(such as a 'billion laughs' alias bomb) are refused before they are built.\n" },
 	{ "project-too-deep", "folders nested too deeply are not searched",
 	  "goosec searches the tree 32 folders deep; deeper folders are skipped with this warning.\n" },
+	{ "promql-selector", "a selector matches everything or has an invalid regular expression",
+	  "A vector selector must have at least one matcher that does not match the empty string\n"
+	  "({job=\"\"} or {job=~\".*\"} alone would select every series), must not name the metric twice\n"
+	  "(foo{__name__=\"bar\"}), and every =~ or !~ matcher must be an RE2 regular expression, which\n"
+	  "Prometheus anchors as ^(?:...)$: no look-around, backreferences, possessive or nested\n"
+	  "quantifiers, repeat counts over 1000 or escapes RE2 does not know (\\Z, \\h, \\K...).\n" },
+	{ "promql-syntax", "an expression is not valid PromQL",
+	  "goosec parses PromQL as Prometheus 2.42 does (promtool is the reference): the error points at\n"
+	  "the offending character inside the YAML value. Durations need a unit and run y w d h m s ms in\n"
+	  "that order, offset and @ follow a selector or subquery, ranges follow a plain selector, and a\n"
+	  "function call needs a function Prometheus 2.42 has (names are case-sensitive; keywords and\n"
+	  "aggregations are not).\n" },
+	{ "promql-type", "an expression has the wrong type somewhere",
+	  "PromQL is typed: rate() and the *_over_time functions take a range vector (foo[5m]), most\n"
+	  "functions and every aggregation an instant vector, binary operators only scalars and instant\n"
+	  "vectors, a comparison between two scalars needs bool, set operators (and, or, unless) work\n"
+	  "only between vectors, and bool only on comparisons. A rule, panel query or SLI expression must\n"
+	  "give an instant vector or a scalar.\n" },
+	{ "rules-duplicate-group", "two groups of a rule file have the same name",
+	  "Prometheus refuses a rule file whose groups share a name; rename one of them.\n" },
+	{ "rules-duplicate-rule", "two rules of a group have the same name and labels",
+	  "promtool prints such rules as duplicates: they write the same series (recording rules) or the\n"
+	  "same alerts, and only one of them can win. Give them different names or labels.\n" },
+	{ "rules-format", "a rule file does not have the rule-group format of Prometheus 2.42",
+	  "A rule file is 'groups:', each group a 'name' (required), optional 'interval' and\n"
+	  "'limit', and 'rules'; each rule has exactly one of 'record' and 'alert', an 'expr', and\n"
+	  "optional 'for', 'labels' and 'annotations' (not for recording rules). Prometheus 2.42\n"
+	  "refuses unknown fields, including the newer 'keep_firing_for' and 'query_offset'.\n" },
+	{ "rules-invalid-name", "a recording rule, label or annotation name is not valid",
+	  "Recording rule names must be metric names ([a-zA-Z_:][a-zA-Z0-9_:]*); label and annotation\n"
+	  "names must be label names ([a-zA-Z_][a-zA-Z0-9_]*), and a rule may not set __name__.\n" },
+	{ "rules-template", "an alert label or annotation is not a valid Go template",
+	  "Prometheus expands alert labels and annotations as Go text/template documents and refuses a\n"
+	  "rule file whose templates do not parse: every {{ needs its }}, {{if}}/{{range}}/{{with}} their\n"
+	  "{{end}}, functions must exist (humanize, printf, query, ...) and variables must be defined\n"
+	  "($labels, $value, $externalLabels, $externalURL, or declared with :=).\n" },
 	{ "schema-*", "the document does not match its kind's JSON Schema",
 	  "Each kind has a JSON Schema (draft 2020-12; 'goosec schema show KIND' prints it). The rule\n"
 	  "id names the failing keyword: schema-required (a required property is missing),\n"
 	  "schema-additional-properties (an unknown property, with 'did you mean'), schema-type,\n"
 	  "schema-enum, schema-pattern, schema-minimum and so on. Editors show the same schemas on\n"
 	  "hover after 'goosec schema export DIR'.\n" },
+	{ "xref-unused-recording-rule", "a recording rule is used by no alert, dashboard or other recording rule",
+	  "A recording rule costs an evaluation every interval and a series per result. When no alert\n"
+	  "expression, dashboard query, SLO selector or other recording rule reads its name, remove it or\n"
+	  "use it.\n" },
 	{ "yaml-alias-limit", "an alias expands beyond the node limit",
 	  "Aliases are expanded into copies; when the copies would exceed the node limit the alias is\n"
 	  "refused at once, so an alias bomb costs nothing.\n" },
@@ -200,8 +248,8 @@ const struct rule_info rules_catalogue[] = {
 	{ "xref-unknown-recording-rule", "a query uses a recording rule that is not defined",
 	  "Metric names containing ':' (level:metric:operations) are recording rules by convention, and\n"
 	  "every one an alert expression or dashboard query uses must be recorded in\n"
-	  "monitoring/prometheus/recording.yaml. Until the PromQL parser lands, names are found by a\n"
-	  "conservative scan that skips strings, label matchers, ranges and comments.\n" },
+	  "monitoring/prometheus/recording.yaml. Names come from the PromQL parse: metric names of\n"
+	  "selectors, never strings, label values or comments.\n" },
 	{ "xref-unknown-request", "a request name is not in the load test",
 	  "Scenario 'requests', criterion 'requests' and a baseline's per-request results name\n"
 	  "'requests[].name' of the load test.\n" },

@@ -4,7 +4,7 @@
 source_root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Rule ids are string literals of the form "family-name" in the stage sources.
-ids=$(grep -ohE '"(yaml|json|load|classify|project|lint|xref|promql|emit|plan)-[a-z0-9-]+"' \
+ids=$(grep -ohE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan)-[a-z0-9-]+"' \
 	"$source_root"/compiler/*.c "$source_root"/lint/*.c "$source_root"/emit/*.c 2>/dev/null | tr -d '"' | sort -u)
 missing=""
 for id in $ids internal schema-required schema-additional-properties; do
