@@ -50,7 +50,7 @@ static void build(struct built *built, const char *thresholds, const char *alert
 		tree_fixture_dump(&built->tree);
 	ck_assert_uint_eq(errors, 0);
 	emit_output_init(&built->output);
-	struct emit_context context = { &built->tree.project, &built->analysis.model, &built->analysis.table, 0 };
+	struct emit_context context = { .project = &built->tree.project, .model = &built->analysis.model, .table = &built->analysis.table };
 	emit_prometheus_rules(&context, &built->output, &built->tree.diags);
 	emit_promtool_tests(&context, &built->output, &built->tree.diags);
 }
