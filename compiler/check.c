@@ -35,6 +35,7 @@ size_t check_project(const struct project *project, const struct check_options *
 	lint_stages(&context, diags);
 	lint_thresholds(&context, diags);
 	lint_coverage(&context, diags);
+	lint_sensitive_labels(&context, diags);
 
 	xref_report_unused(&result->table, &result->model, diags);
 	if (!analysis)

@@ -2,10 +2,13 @@
  * every cross-file reference of the model, with "did you mean" from the same class. */
 #include "resolve.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "promql.h"
+#include "rulefile.h"
 #include "util.h"
 #include "banned.h"
 
@@ -27,7 +30,8 @@ static const struct class_info class_infos[XREF_CLASS_COUNT] = {
 	[XREF_THRESHOLD] = { "threshold", "thresholds", "xref-unknown-threshold", "xref-duplicate-threshold", false,
 			     "Thresholds", "xref-unused-threshold", "is not used by any alert", "AlertRules" },
 	[XREF_RECORDING_RULE] = { "recording rule", "recording rules", "xref-unknown-recording-rule",
-				  "xref-duplicate-recording-rule", false, "RecordingRules", NULL, NULL, NULL },
+				  "xref-duplicate-recording-rule", false, "RecordingRules", "xref-unused-recording-rule",
+				  "is not used by any alert, dashboard, SLO or other recording rule", "AlertRules" },
 	[XREF_ALERT] = { "alert", "alerts", NULL, "xref-duplicate-alert", false, "AlertRules", NULL, NULL, NULL },
 	[XREF_RULE_GROUP] = { "rule group", "rule groups", NULL, "xref-duplicate-rule-group", false, NULL, NULL, NULL,
 			      NULL },
@@ -664,40 +668,81 @@ static const struct model_service *resolve_service(struct resolver *resolver, co
 	return symbol ? symbol->definition : NULL;
 }
 
-/* Every recording-rule name in an expression must be defined (interim scan, see resolve.h). */
-struct expression_scan {
+/* Every expression is parsed (errors at their position inside the value), and every
+ * recording-rule name (a metric name with ':') it selects must be defined. */
+struct expression_use {
 	struct resolver *resolver;
 	const struct model_text *expr;
 	const struct project_file *source;
-	struct strbuf name;
+	const char *self; /* the recording rule the expression defines: using itself is no use */
 };
 
-static void check_recording_name(size_t start, size_t length, void *context)
+static void check_recording_name(const char *name, size_t offset, void *context)
 {
-	struct expression_scan *scan = context;
-	strbuf_reset(&scan->name);
-	strbuf_add(&scan->name, scan->expr->text + start, length);
-	struct xref_symbol *symbol = xref_find(scan->resolver->table, XREF_RECORDING_RULE, NULL, scan->name.buf);
+	struct expression_use *use = context;
+	if (!strchr(name, ':') || (use->self && strcmp(use->self, name) == 0))
+		return;
+	struct xref_symbol *symbol = xref_find(use->resolver->table, XREF_RECORDING_RULE, NULL, name);
 	if (symbol) {
 		symbol->use_count++;
 		return;
 	}
 	struct model_name reference = {
-		scan->name.buf,
-		xref_location_inside(scan->source->document.text, scan->source->document.text_length, scan->expr, start),
+		name,
+		xref_location_inside(use->source->document.text, use->source->document.text_length, use->expr, offset),
 	};
-	xref_resolve(scan->resolver->table, XREF_RECORDING_RULE, NULL, &reference, true, NULL, scan->resolver->diags);
+	xref_resolve(use->resolver->table, XREF_RECORDING_RULE, NULL, &reference, true, NULL, use->resolver->diags);
 }
 
 static void resolve_expression(struct resolver *resolver, const struct project_file *source,
-			       const struct model_text *expr)
+			       const struct model_text *expr, const char *self, const char *subject_format, ...)
+	__attribute__((format(printf, 5, 6)));
+static void resolve_expression(struct resolver *resolver, const struct project_file *source,
+			       const struct model_text *expr, const char *self, const char *subject_format, ...)
 {
 	if (!expr->text)
 		return;
-	struct expression_scan scan = { resolver, expr, source, { 0 } };
-	strbuf_init(&scan.name);
-	xref_scan_recording_names(expr->text, check_recording_name, &scan);
-	strbuf_release(&scan.name);
+	va_list args;
+	va_start(args, subject_format);
+	char *subject = xvasprintf(subject_format, args);
+	va_end(args);
+	struct promql_expr parsed;
+	promql_expr_init(&parsed);
+	if (rulefile_check_expression(&parsed, expr, source->document.text, source->document.text_length, true, subject,
+				      resolver->diags) == 0) {
+		struct expression_use use = { resolver, expr, source, self };
+		promql_metric_names(parsed.root, check_recording_name, &use);
+	}
+	promql_expr_release(&parsed);
+	free(subject);
+}
+
+static void resolve_recording_rules(struct resolver *resolver)
+{
+	const struct model *model = resolver->model;
+	for (size_t f = 0; f < model->recording_rules_count; f++) {
+		const struct model_recording_rules *rules = &model->recording_rules[f];
+		for (size_t g = 0; g < rules->group_count; g++)
+			for (size_t r = 0; r < rules->groups[g].rule_count; r++) {
+				const struct model_recording_rule *rule = &rules->groups[g].rules[r];
+				resolve_expression(resolver, rules->source, &rule->expr, rule->record.text, "recording rule '%s'",
+						   rule->record.text ? rule->record.text : "");
+			}
+	}
+}
+
+static void resolve_slo_selectors(struct resolver *resolver)
+{
+	const struct model *model = resolver->model;
+	for (size_t f = 0; f < model->thresholds_count; f++)
+		for (size_t i = 0; i < model->thresholds[f].threshold_count; i++) {
+			const struct model_threshold *threshold = &model->thresholds[f].thresholds[i];
+			const char *name = threshold->name.text ? threshold->name.text : "";
+			resolve_expression(resolver, model->thresholds[f].source, &threshold->sli_errors, NULL,
+					   "threshold '%s' sli.errors", name);
+			resolve_expression(resolver, model->thresholds[f].source, &threshold->sli_total, NULL,
+					   "threshold '%s' sli.total", name);
+		}
 }
 
 static void resolve_alerts(struct resolver *resolver)
@@ -712,7 +757,8 @@ static void resolve_alerts(struct resolver *resolver)
 						  "name an SLO threshold with 'slo:' instead");
 				resolve_threshold(resolver, &alert->slo, THRESHOLD_SLO, true, "'slo:'",
 						  "name a level threshold with 'threshold:' instead");
-				resolve_expression(resolver, rules->source, &alert->expr);
+				resolve_expression(resolver, rules->source, &alert->expr, NULL, "alert '%s'",
+						   alert->name.text ? alert->name.text : "");
 			}
 		}
 	}
@@ -728,7 +774,8 @@ static void resolve_dashboards(struct resolver *resolver)
 			const struct model_panel *panel = &dashboard->panels[p];
 			resolve_threshold(resolver, &panel->threshold, THRESHOLD_ANY, false, NULL, NULL);
 			for (size_t q = 0; q < panel->query_count; q++)
-				resolve_expression(resolver, dashboard->source, &panel->queries[q].expr);
+				resolve_expression(resolver, dashboard->source, &panel->queries[q].expr, NULL,
+						   "panel '%s' query", panel->title ? panel->title : "");
 		}
 	}
 }
@@ -1089,6 +1136,8 @@ void xref_resolve_all(struct xref_table *table, const struct model *model, const
 		for (size_t i = 0; i < model->thresholds[f].threshold_count; i++)
 			resolve_service(&resolver, &model->thresholds[f].thresholds[i].service);
 	resolve_alerts(&resolver);
+	resolve_recording_rules(&resolver);
+	resolve_slo_selectors(&resolver);
 	resolve_dashboards(&resolver);
 	resolve_load_tests(&resolver);
 	resolve_baselines(&resolver);

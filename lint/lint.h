@@ -28,4 +28,8 @@ void lint_thresholds(const struct lint_context *context, struct diag_list *diags
  * alert a runbook and a severity. */
 void lint_coverage(const struct lint_context *context, struct diag_list *diags);
 
+/* No alert, recording rule or dashboard query may return a series that can still carry one of
+ * goose.yaml's sensitive_labels, and no alert may set one or show it in a template. */
+void lint_sensitive_labels(const struct lint_context *context, struct diag_list *diags);
+
 #endif
