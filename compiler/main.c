@@ -21,6 +21,8 @@
 #include "emit.h"
 #include "jsonschema.h"
 #include "load.h"
+#include "model.h"
+#include "plan.h"
 #include "project.h"
 #include "rules.h"
 #include "signing.h"
@@ -53,6 +55,14 @@ static const char usage_text[] =
 	"  build [DIR] [-o OUT]\n"
 	"                     lint, then emit Prometheus rules, promtool tests and Grafana dashboards\n"
 	"                     into OUT (default: goose.yaml's output, else build/), replaced atomically\n"
+	"    build also takes:\n"
+	"      --sign-key FILE          Ed25519 PEM key that signs plans (or GOOSEC_SIGNING_KEY_FILE);\n"
+	"                               needs SOURCE_DATE_EPOCH or --now, the base of the plans' expiry\n"
+	"      --sign-key-name NAME     the key's name, checked against goose.yaml's signing.plans\n"
+	"                               (default: the key file's name without .key)\n"
+	"      --unsigned               emit plans without a signature (goose-run refuses them by default)\n"
+	"      --state-from FILE        a 'goose-run status --json' export: plans expect that state\n"
+	"      --plan-ttl DURATION      how long plans stay valid after the build time (default 24h)\n"
 	"    lint and build also take:\n"
 	"      --threads N    load and validate on N threads (default: one per core)\n"
 	"      --no-cache     do not read or write ROOT/.goosec-cache (results are the same)\n"
@@ -60,6 +70,8 @@ static const char usage_text[] =
 	"  check rules FILE...\n"
 	"                     check plain Prometheus rule files as promtool 2.42 does (pre-commit)\n"
 	"  explain RULE       what a diagnostic's rule id means (--list: every rule)\n"
+	"  plan show FILE [--trust PUB]...\n"
+	"                     render a signed plan for people; with --trust, verify its signature\n"
 	"  keygen DIR [--name NAME]\n"
 	"                     write an Ed25519 plan-signing key pair DIR/NAME.key (0600) and\n"
 	"                     DIR/NAME.pub (default NAME goosec-signing); prints the key id\n"
@@ -535,6 +547,173 @@ static int command_lint(int argc, char **argv)
 	return status;
 }
 
+/* ---- plan signing options of build ---- */
+
+/* How `goosec build` signs plans. The key comes from --sign-key or GOOSEC_SIGNING_KEY_FILE,
+ * never from the tree; its name (goose.yaml's signing.plans) is --sign-key-name, else the key
+ * file's name without ".key" (what `goosec keygen --name` wrote). */
+struct plan_options {
+	const char *key_path;
+	const char *key_name_option;
+	bool unsigned_plans;
+	const char *state_path;
+	long long ttl_seconds;
+	/* filled by plan_options_prepare */
+	struct signing_key key;
+	bool has_key;
+	char *key_name;
+	json_t *state;
+};
+
+#define PLAN_LONG_OPTIONS                                                    \
+	{ "sign-key", required_argument, NULL, 'K' },                        \
+	{ "sign-key-name", required_argument, NULL, 'I' },                   \
+	{ "unsigned", no_argument, NULL, 'U' },                              \
+	{ "state-from", required_argument, NULL, 'S' },                      \
+	{ "plan-ttl", required_argument, NULL, 'T' }
+
+static void plan_options_init(struct plan_options *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->ttl_seconds = 24 * 60 * 60;
+	signing_key_init(&plan->key);
+}
+
+static void plan_options_release(struct plan_options *plan)
+{
+	signing_key_release(&plan->key);
+	free(plan->key_name);
+	json_decref(plan->state);
+}
+
+/* 1 if `option` was a plan option, 0 if not, -1 after a usage error. */
+static int parse_plan_option(struct plan_options *plan, int option, const char *value)
+{
+	double seconds;
+	switch (option) {
+	case 'K': plan->key_path = value; return 1;
+	case 'I': plan->key_name_option = value; return 1;
+	case 'U': plan->unsigned_plans = true; return 1;
+	case 'S': plan->state_path = value; return 1;
+	case 'T':
+		if (model_parse_duration(value, &seconds) != 0 || seconds < 1 || seconds > 366.0 * 24 * 60 * 60) {
+			usage_error("--plan-ttl takes a duration from 1s to 366d such as 24h or 7d, got '%s'", value);
+			return -1;
+		}
+		plan->ttl_seconds = (long long)seconds;
+		return 1;
+	}
+	return 0;
+}
+
+/* True when `path` lies inside the folder `root`. */
+static bool path_is_inside(const char *path, const char *root)
+{
+	char resolved_path[PATH_MAX], resolved_root[PATH_MAX];
+	if (!realpath(path, resolved_path) || !realpath(root, resolved_root))
+		return false;
+	size_t length = strlen(resolved_root);
+	return strncmp(resolved_path, resolved_root, length) == 0 && (resolved_path[length] == '/' || length == 1);
+}
+
+/* Reads the key and the state export before anything is built. 0, or -1 after a message. */
+static int plan_options_prepare(struct plan_options *plan, const char *root, bool has_source_date)
+{
+	const char *environment_key = getenv("GOOSEC_SIGNING_KEY_FILE");
+	const char *key_path = plan->key_path ? plan->key_path : environment_key && *environment_key ? environment_key : NULL;
+	if (!key_path && !plan->unsigned_plans) {
+		fprintf(stderr, "goosec: build: plans need a signing key: pass --sign-key FILE or set "
+				"GOOSEC_SIGNING_KEY_FILE (or --unsigned for unsigned plans)\n");
+		return -1;
+	}
+	if (key_path && plan->unsigned_plans) {
+		usage_error("build: --unsigned and a signing key exclude each other");
+		return -1;
+	}
+	if (key_path) {
+		if (path_is_inside(key_path, root)) {
+			fprintf(stderr, "goosec: build: signing key '%s' is inside the tree; keep keys out of it\n", key_path);
+			return -1;
+		}
+		/* a signed plan without an expiry would be valid forever, and outputs carry no clock */
+		if (!has_source_date) {
+			fprintf(stderr, "goosec: build: signed plans need a build time for their expiry: set "
+					"SOURCE_DATE_EPOCH or pass --now\n");
+			return -1;
+		}
+		char *pem;
+		size_t length;
+		char *error = NULL;
+		if (read_file_bytes(key_path, 1 << 16, &pem, &length) != 0) {
+			fprintf(stderr, "goosec: build: cannot read signing key '%s': %s\n", key_path, strerror(errno));
+			return -1;
+		}
+		int status = signing_key_read_private_pem(&plan->key, pem, length, &error);
+		OPENSSL_cleanse(pem, length);
+		free(pem);
+		if (status != 0) {
+			fprintf(stderr, "goosec: build: signing key '%s': %s\n", key_path, error);
+			free(error);
+			return -1;
+		}
+		plan->has_key = true;
+		if (plan->key_name_option) {
+			plan->key_name = xstrdup(plan->key_name_option);
+		} else {
+			const char *slash = strrchr(key_path, '/');
+			const char *base = slash ? slash + 1 : key_path;
+			size_t base_length = strlen(base);
+			if (base_length > 4 && strcmp(base + base_length - 4, ".key") == 0)
+				base_length -= 4;
+			plan->key_name = xstrndup(base, base_length);
+		}
+	}
+	if (plan->state_path) {
+		json_error_t error;
+		plan->state = json_load_file(plan->state_path, JSON_REJECT_DUPLICATES, &error);
+		if (!plan->state) {
+			fprintf(stderr, "goosec: build: cannot read state '%s': %s (line %d)\n", plan->state_path, error.text,
+				error.line);
+			return -1;
+		}
+		const json_t *stages = json_object_get(plan->state, "stages");
+		const char *name;
+		const json_t *entry;
+		bool valid = json_is_object(stages);
+		json_object_foreach((json_t *)stages, name, entry) {
+			const json_t *generation = json_object_get(entry, "generation");
+			const json_t *digest = json_object_get(entry, "release_digest");
+			valid = valid && json_is_integer(generation) && json_integer_value(generation) >= 0 &&
+				(json_is_null(digest) || json_is_string(digest));
+		}
+		if (!valid) {
+			fprintf(stderr, "goosec: build: state '%s' is not a 'goose-run status --json' export "
+					"({\"stages\": {NAME: {\"generation\": N, \"release_digest\": \"sha256:...\"}}})\n",
+				plan->state_path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Hands the plan options to the emitters; the key's name must be goose.yaml's signing.plans. */
+static void plan_options_apply(const struct plan_options *plan, const struct model *model, bool has_source_date,
+			       struct emit_context *context, struct diag_list *diags)
+{
+	context->has_source_date = has_source_date;
+	context->plan_signing_key = plan->has_key ? &plan->key : NULL;
+	context->plan_signing_key_name = plan->key_name;
+	context->plans_unsigned = plan->unsigned_plans;
+	context->plan_state = plan->state;
+	context->plan_ttl_seconds = plan->ttl_seconds;
+	const struct model_name *declared = model->project_count ? &model->projects[0].signing_plans : NULL;
+	if (plan->has_key && declared && declared->text && strcmp(declared->text, plan->key_name) != 0)
+		diag_add(diags, DIAG_ERROR, "plan-signing-key", declared->location.file, declared->location.line,
+			 declared->location.col,
+			 "plans are signed with key '%s' (id %s) but goose.yaml names '%s'", plan->key_name, plan->key.key_id,
+			 declared->text);
+}
+
 /* ---- build ---- */
 
 static int compare_strings(const void *left, const void *right)
@@ -585,14 +764,19 @@ static int command_build(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		TREE_LONG_OPTIONS,
+		PLAN_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tree_options options = { .use_cache = true };
 	const char *output_option = NULL;
+	struct plan_options plan;
+	plan_options_init(&plan);
 	int option;
 	optind = 1;
 	while ((option = getopt_long(argc, argv, "o:j:h", long_options, NULL)) != -1) {
 		int handled = parse_tree_option(&options, option, optarg);
+		if (handled == 0)
+			handled = parse_plan_option(&plan, option, optarg);
 		if (handled < 0)
 			return EXIT_USAGE;
 		if (handled)
@@ -617,6 +801,11 @@ static int command_build(int argc, char **argv)
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	if (options.now_given || (epoch && *epoch))
 		source_date = options.check.now;
+	bool has_source_date = options.now_given || (epoch && *epoch);
+	if (plan_options_prepare(&plan, root, has_source_date) != 0) {
+		plan_options_release(&plan);
+		return EXIT_USAGE;
+	}
 
 	struct diag_list diags;
 	diag_list_init(&diags);
@@ -633,7 +822,8 @@ static int command_build(int argc, char **argv)
 	} else if (diag_count(&diags, DIAG_ERROR) || (options.report.warnings_as_errors && diag_count(&diags, DIAG_WARNING))) {
 		status = finish_report(&diags, &options.report); /* nothing is written */
 	} else {
-		struct emit_context context = { &project, &analysis.model, &analysis.table, source_date };
+		struct emit_context context = { .project = &project, .model = &analysis.model, .table = &analysis.table, .source_date = source_date };
+		plan_options_apply(&plan, &analysis.model, has_source_date, &context, &diags);
 		emit_all(&context, &output, &diags);
 		status = finish_report(&diags, &options.report);
 		if (status == EXIT_CLEAN) {
@@ -656,6 +846,7 @@ static int command_build(int argc, char **argv)
 	analysis_release(&analysis);
 	project_release(&project);
 	diag_list_release(&diags);
+	plan_options_release(&plan);
 	return status;
 }
 
@@ -937,6 +1128,100 @@ static int command_keygen(int argc, char **argv)
 	return status;
 }
 
+/* ---- plan show ---- */
+
+static int command_plan(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "trust", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	if (argc < 2 || strcmp(argv[1], "show") != 0)
+		return usage_error("plan: expected 'show FILE [--trust PUB]...'");
+	struct signing_key *trusted = NULL;
+	size_t trusted_count = 0, trusted_alloc = 0;
+	int status = EXIT_USAGE;
+	int option;
+	optind = 1;
+	char *error = NULL;
+	while ((option = getopt_long(argc - 1, argv + 1, "t:h", long_options, NULL)) != -1) {
+		if (option == 'h') {
+			fputs(usage_text, stdout);
+			status = EXIT_CLEAN;
+			goto out;
+		}
+		if (option != 't') {
+			usage_error("plan show: bad option");
+			goto out;
+		}
+		char *pem;
+		size_t length;
+		if (read_file_bytes(optarg, 1 << 16, &pem, &length) != 0) {
+			fprintf(stderr, "goosec: plan show: cannot read '%s': %s\n", optarg, strerror(errno));
+			goto out;
+		}
+		ALLOC_GROW(trusted, trusted_count + 1, trusted_alloc);
+		signing_key_init(&trusted[trusted_count]);
+		int read_status = signing_key_read_public_pem(&trusted[trusted_count], pem, length, &error);
+		free(pem);
+		if (read_status != 0) {
+			fprintf(stderr, "goosec: plan show: '%s': %s\n", optarg, error);
+			goto out;
+		}
+		trusted_count++;
+	}
+	if (argc - 1 - optind != 1) {
+		usage_error("plan show: expected one plan file");
+		goto out;
+	}
+	const char *path = argv[1 + optind];
+	char *data;
+	size_t length;
+	if (read_file_bytes(path, 64 << 20, &data, &length) != 0) {
+		fprintf(stderr, "goosec: plan show: cannot read '%s': %s\n", path, strerror(errno));
+		goto out;
+	}
+	struct signing_envelope envelope;
+	json_t *payload = NULL;
+	if (plan_read(data, length, &envelope, &payload, &error) != 0) {
+		fprintf(stderr, "goosec: plan show: '%s': %s\n", path, error);
+		free(data);
+		status = EXIT_DIAGNOSTICS;
+		goto out;
+	}
+	free(data);
+	struct strbuf text;
+	strbuf_init(&text);
+	status = EXIT_CLEAN;
+	if (trusted_count) {
+		const struct signing_key *signer = NULL;
+		enum signing_verdict verdict = signing_envelope_verify(&envelope, trusted, trusted_count, &signer);
+		if (verdict == SIGNING_VERIFIED) {
+			strbuf_addf(&text, "signature: verified (key id %s)\n", signer->key_id);
+		} else {
+			strbuf_addf(&text, "signature: REFUSED: %s\n", signing_verdict_text(verdict));
+			status = EXIT_DIAGNOSTICS;
+		}
+	} else if (envelope.signature_count == 0) {
+		strbuf_addstr(&text, "signature: none (an unsigned plan)\n");
+	} else {
+		strbuf_addf(&text, "signature: not checked (%zu signature%s by key id %s; pass --trust PUB to verify)\n",
+			    envelope.signature_count, envelope.signature_count == 1 ? "" : "s", envelope.signatures[0].key_id);
+	}
+	plan_render_text(payload, &text);
+	fwrite(text.buf, 1, text.len, stdout);
+	strbuf_release(&text);
+	json_decref(payload);
+	signing_envelope_release(&envelope);
+out:
+	free(error);
+	for (size_t i = 0; i < trusted_count; i++)
+		signing_key_release(&trusted[i]);
+	free(trusted);
+	return status;
+}
+
 /* ---- explain ---- */
 
 static int command_explain(int argc, char **argv)
@@ -976,6 +1261,7 @@ static const struct command commands[] = {
 	{ "explain", command_explain },
 	{ "keygen", command_keygen },
 	{ "lint", command_lint },
+	{ "plan", command_plan },
 	{ "schema", command_schema },
 	{ "validate", command_validate },
 };

@@ -7,12 +7,14 @@
 #define GOOSE_EMIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "check.h"
 #include "diag.h"
 #include "project.h"
+#include "signing.h"
 
 /* What every emitter may read. Emitters never touch the file system or the clock. */
 struct emit_context {
@@ -20,6 +22,14 @@ struct emit_context {
 	const struct model *model;
 	const struct xref_table *table;
 	time_t source_date; /* SOURCE_DATE_EPOCH, or --now: the only time that may enter outputs */
+	/* plans (emit/plan.h): signed with plan_signing_key, or unsigned envelopes when it is NULL
+	 * and plans_unsigned is set; without either no plan is emitted and the build fails */
+	bool has_source_date;                    /* source_date was given: plans get an expiry */
+	const struct signing_key *plan_signing_key;
+	const char *plan_signing_key_name;       /* goose.yaml's signing.plans name for the key */
+	bool plans_unsigned;
+	const json_t *plan_state;                /* a `goose-run status --json` export, or NULL */
+	long long plan_ttl_seconds;              /* expiry = source_date + this */
 };
 
 struct emit_file {
@@ -57,6 +67,7 @@ int emit_output_commit(const struct emit_output *output, const char *directory, 
 void emit_prometheus_rules(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 void emit_promtool_tests(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 void emit_grafana_dashboards(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
+void emit_plans(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 
 /* Runs every backend. */
 void emit_all(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);

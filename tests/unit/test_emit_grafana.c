@@ -430,7 +430,7 @@ static void build_tree(struct built_tree *built, const char *complete_dashboard)
 	ck_assert_int_eq(errors, 0);
 	emit_output_init(&built->output);
 	diag_list_init(&built->emit_diags);
-	struct emit_context context = { &built->tree.project, &built->analysis.model, &built->analysis.table, 0 };
+	struct emit_context context = { .project = &built->tree.project, .model = &built->analysis.model, .table = &built->analysis.table };
 	emit_grafana_dashboards(&context, &built->output, &built->emit_diags);
 	ck_assert_int_eq(built->emit_diags.count, 0);
 }
