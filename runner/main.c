@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "snapshot_cli.h"
 #include "util.h"
 #include "banned.h"
 
@@ -14,6 +15,8 @@ enum runner_exit {
 static const char usage_text[] =
 	"usage: goose-run <command> [options]\n"
 	"\n"
+	"  snapshots create|restore|list|verify|prune   encrypted snapshots of a directory\n"
+	"                 (goose-run snapshots --help)\n"
 	"  -h, --help     show this help\n"
 	"  --version      show the version\n";
 
@@ -31,6 +34,8 @@ int main(int argc, char **argv)
 		printf("goose-run %s\n", GOOSE_VERSION);
 		return RUNNER_EXIT_SUCCESS;
 	}
+	if (strcmp(argv[1], "snapshots") == 0)
+		return snap_cli_main(argc - 1, argv + 1);
 	fprintf(stderr, "goose-run: unknown command '%s'\nrun 'goose-run --help' for usage\n", argv[1]);
 	return RUNNER_EXIT_USAGE;
 }
