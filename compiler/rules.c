@@ -208,6 +208,18 @@ const struct rule_info rules_catalogue[] = {
 	{ "yaml-unknown-tag", "a tag goosec does not understand",
 	  "Only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are\n"
 	  "accepted; application tags such as '!ruby/object' are refused.\n" },
+	{ "plan-encoding", "a plan could not be written as integer-only canonical JSON or signed",
+	  "Plans are canonical JSON (RFC 8785) with integers only, inside a signed DSSE envelope. A value\n"
+	  "that has no exact integer form, or a failure of the signing key, stops the build before\n"
+	  "anything is written.\n" },
+	{ "plan-not-integer", "a value that enters a plan is not a whole number",
+	  "Plans carry integers only (milliseconds, parts per million, requests per second), so that\n"
+	  "every reader decodes the same bytes to the same numbers. Write the value as a whole number.\n" },
+	{ "plan-signing-key", "plans have no signing key, or it is not the key goose.yaml names",
+	  "goosec build signs plans with --sign-key FILE or GOOSEC_SIGNING_KEY_FILE (never a file of the\n"
+	  "tree); --unsigned emits unsigned plans instead. The key's name (--sign-key-name, else the\n"
+	  "key file's name without .key) must be goose.yaml's signing.plans, so the runner's keyring\n"
+	  "and the tree agree on which key signs releases.\n" },
 	{ "xref-baseline-service", "a baseline records another service than its load test",
 	  "A baseline's 'service' must be the service of the load test whose criteria name it, or the\n"
 	  "comparison mixes two services' numbers.\n" },

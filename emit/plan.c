@@ -730,7 +730,7 @@ static void add_rollback_steps(struct plan_builder *builder, const struct model_
 	json_object_set_new(recovery, "checks", validation_checks(model, stage->snapshot_policy.text, MODEL_PHASE_AFTER_CREATE));
 	add_step(builder, "snapshot.create", "Create a recovery snapshot", recovery);
 
-	begin_phase(builder, "load-previous-snapshot");
+	begin_phase(builder, "restore-previous-snapshot");
 	json_t *restore = snapshot_args(builder, stage, "rollback");
 	json_object_set_new(restore, "select", json_string("latest-before-current-release"));
 	json_object_set_new(restore, "into", json_string("staging"));

@@ -95,7 +95,7 @@ START_TEST(test_plans_of_the_example_tree)
 				 "generate-compliance-evidence execute-promotion verify-new-stage");
 	free(phases);
 	phases = phases_of(json_object_get(plans, "plans/rollback-production.plan"));
-	ck_assert_str_eq(phases, "validate-rollback-target create-recovery-snapshot load-previous-snapshot "
+	ck_assert_str_eq(phases, "validate-rollback-target create-recovery-snapshot restore-previous-snapshot "
 				 "verify-dependencies execute-rollback run-health-checks update-monitoring");
 	free(phases);
 	phases = phases_of(json_object_get(plans, "plans/loadtest-compliance.plan"));
