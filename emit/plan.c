@@ -1039,7 +1039,13 @@ static void render_time(const json_t *seconds, struct strbuf *out)
 static void render_value(const json_t *value, struct strbuf *out)
 {
 	switch (json_typeof(value)) {
-	case JSON_STRING: strbuf_addstr(out, json_string_value(value)); break;
+	case JSON_STRING: {
+		/* a plan is untrusted until verified: no control characters reach the terminal */
+		const char *text = json_string_value(value);
+		for (size_t i = 0; i < json_string_length(value); i++)
+			strbuf_addch(out, (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i]);
+		break;
+	}
 	case JSON_INTEGER: strbuf_addf(out, "%lld", (long long)json_integer_value(value)); break;
 	case JSON_TRUE: strbuf_addstr(out, "true"); break;
 	case JSON_FALSE: strbuf_addstr(out, "false"); break;
@@ -1107,7 +1113,19 @@ static void render_expect(const json_t *expect, struct strbuf *out)
 		strbuf_addf(out, ", body contains '%s'", json_string_value(json_object_get(expect, "body_contains")));
 }
 
+static void render_plan(const json_t *payload, struct strbuf *out);
+
 void plan_render_text(const json_t *payload, struct strbuf *out)
+{
+	size_t start = out->len;
+	render_plan(payload, out);
+	/* names and titles are printed as they are: replace any control character but the newline */
+	for (size_t i = start; i < out->len; i++)
+		if (((unsigned char)out->buf[i] < 0x20 && out->buf[i] != '\n') || out->buf[i] == 0x7f)
+			out->buf[i] = '?';
+}
+
+static void render_plan(const json_t *payload, struct strbuf *out)
 {
 	const char *workflow = json_string_value(json_object_get(payload, "workflow"));
 	const char *stage = json_string_value(json_object_get(payload, "stage"));
