@@ -13,8 +13,10 @@ for case_dir in "$golden_root"/*/; do
 	[ -f "$case_dir/args" ] && args=$(cat "$case_dir/args")
 	expected_exit=1
 	[ -f "$case_dir/exit" ] && expected_exit=$(cat "$case_dir/exit")
+	# run in a copy, so the source tree never gains a cache or outputs
+	rm -rf "$E2E_TMP/case" && cp -r "$case_dir/tree" "$E2E_TMP/case"
 	# shellcheck disable=SC2086
-	actual=$(cd "$case_dir/tree" && NO_COLOR=1 "$GOOSEC" $args 2>&1)
+	actual=$(cd "$E2E_TMP/case" && NO_COLOR=1 "$GOOSEC" $args 2>&1)
 	actual_exit=$?
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		printf '%s\n' "$actual" > "$case_dir/expected"
