@@ -899,8 +899,8 @@ static size_t repeat_length(const char *pattern, size_t at, bool *valid_count)
 	size_t i = at + 1;
 	long low = 0, high = -1;
 	size_t digits = 0;
-	while (is_digit(pattern[i]))
-		low = low < 100000 ? low * 10 + (pattern[i++] - '0') : low, digits++;
+	for (; is_digit(pattern[i]); i++, digits++)
+		low = low < 100000 ? low * 10 + (pattern[i] - '0') : low; /* saturates: over 1000 is invalid anyway */
 	if (digits == 0)
 		return 0;
 	high = low;
@@ -909,8 +909,8 @@ static size_t repeat_length(const char *pattern, size_t at, bool *valid_count)
 		high = -1;
 		size_t high_digits = 0;
 		long value = 0;
-		while (is_digit(pattern[i]))
-			value = value < 100000 ? value * 10 + (pattern[i++] - '0') : value, high_digits++;
+		for (; is_digit(pattern[i]); i++, high_digits++)
+			value = value < 100000 ? value * 10 + (pattern[i] - '0') : value;
 		if (high_digits)
 			high = value;
 	}
