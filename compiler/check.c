@@ -25,8 +25,11 @@ size_t check_project(const struct project *project, const struct check_options *
 	(void)options; /* date rules (secret rotation, waiver expiry) come with the rules engine */
 	size_t errors_before = diag_count(diags, DIAG_ERROR);
 	struct analysis local;
-	struct analysis *result = analysis ? analysis : &local;
-	analysis_init(result);
+	struct analysis *result = analysis;
+	if (!result) {
+		analysis_init(&local);
+		result = &local;
+	}
 	model_read(&result->model, project);
 	xref_build(&result->table, &result->model, project, diags);
 	xref_resolve_all(&result->table, &result->model, project, diags);

@@ -27,7 +27,7 @@ void analysis_init(struct analysis *analysis);
 void analysis_release(struct analysis *analysis);
 
 /* Appends every finding to `diags` and returns the number of error-severity findings. When
- * `analysis` is not NULL the model and symbol table are left in it for the caller. */
+ * `analysis` is not NULL (initialised by the caller) the model and symbol table are left in it. */
 size_t check_project(const struct project *project, const struct check_options *options, struct analysis *analysis,
 		     struct diag_list *diags);
 
