@@ -116,12 +116,6 @@ const struct xref_symbol *xref_report_unknown(const struct xref_table *table, en
 /* "threshold", "snapshot policy", ... */
 const char *xref_class_noun(enum xref_class class);
 
-/* Interim until the PromQL parser: calls `found` for every metric name containing ':' in `expr`
- * (a recording-rule name by convention), skipping string literals, label matchers `{...}`,
- * range and subquery brackets `[...]` and `#` comments. `start` is the byte index in `expr`. */
-void xref_scan_recording_names(const char *expr, void (*found)(size_t start, size_t length, void *context),
-			       void *context);
-
 /* Where byte `index` of a string value lies in its source, given the value's location and byte
  * offset in `source_text`: exact for plain, single- and double-quoted one-line scalars and JSON
  * strings; the value's own location otherwise (block scalars, values spanning lines). */

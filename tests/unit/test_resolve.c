@@ -107,54 +107,6 @@ START_TEST(test_unknown_suggests_from_its_class_only)
 }
 END_TEST
 
-struct found_names {
-	char names[8][64];
-	size_t count;
-	const char *expr;
-};
-
-static void collect(size_t start, size_t length, void *context)
-{
-	struct found_names *found = context;
-	ck_assert_int_lt(found->count, 8);
-	snprintf(found->names[found->count++], sizeof(found->names[0]), "%.*s", (int)length, found->expr + start);
-}
-
-static struct found_names scan(const char *expr)
-{
-	struct found_names found = { .expr = expr };
-	xref_scan_recording_names(expr, collect, &found);
-	return found;
-}
-
-START_TEST(test_scan_recording_names)
-{
-	struct found_names found = scan("job:http_request_duration_seconds:p95{job=\"ledger-api\"}");
-	ck_assert_int_eq(found.count, 1);
-	ck_assert_str_eq(found.names[0], "job:http_request_duration_seconds:p95");
-
-	found = scan("job:errors:rate5m / job:requests:rate5m > 0.01");
-	ck_assert_int_eq(found.count, 2);
-	ck_assert_str_eq(found.names[1], "job:requests:rate5m");
-
-	/* strings, label values, ranges, subqueries and comments hold no names */
-	found = scan("max_over_time(up{instance=\"a:9090\", re=~'x:y'}[5m:30s]) # level:metric:op\n"
-		     "+ on(job) `raw:string` + sum by (job) (rate(http_requests_total[1h]))");
-	ck_assert_int_eq(found.count, 0);
-
-	/* plain metric names and durations are not recording rules; a name after a number is */
-	found = scan("sum(rate(x_total[5m])) offset 5m + 2 * a:b");
-	ck_assert_int_eq(found.count, 1);
-	ck_assert_str_eq(found.names[0], "a:b");
-
-	found = scan("\"unterminated:string");
-	ck_assert_int_eq(found.count, 0);
-	found = scan("x{a=\"\\\"}\"} + b:c");
-	ck_assert_int_eq(found.count, 1);
-	ck_assert_str_eq(found.names[0], "b:c");
-}
-END_TEST
-
 static int column_inside(const char *source, const char *value, size_t index)
 {
 	struct model_text text = { value, { "f", 1, 8 }, 7 };
@@ -553,7 +505,6 @@ Suite *resolve_suite(void)
 	tcase_add_test(table, test_define_find_duplicate);
 	tcase_add_test(table, test_many_symbols);
 	tcase_add_test(table, test_unknown_suggests_from_its_class_only);
-	tcase_add_test(table, test_scan_recording_names);
 	tcase_add_test(table, test_location_inside);
 	suite_add_tcase(suite, table);
 	TCase *pipeline = tcase_create("pipeline");
