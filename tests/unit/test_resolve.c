@@ -470,23 +470,14 @@ START_TEST(test_thousand_services_are_fast)
 			   "store: s\nencryption: { algorithm: aes-256-gcm, key_id: k }\n"
 			   "policies: { default: { include: ['**'], retention: { keep_last: 1 } } }\n");
 
-	struct timespec start, loaded, checked;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* correctness at scale only: timings belong to bench/lint-scale.sh */
 	tree_fixture_load(&tree);
-	clock_gettime(CLOCK_MONOTONIC, &loaded);
 	struct check_options options = { .now = 0 };
 	size_t errors = check_project(&tree.project, &options, NULL, &tree.diags);
-	clock_gettime(CLOCK_MONOTONIC, &checked);
-	double load_seconds = (double)(loaded.tv_sec - start.tv_sec) + (loaded.tv_nsec - start.tv_nsec) / 1e9;
-	double check_seconds = (double)(checked.tv_sec - loaded.tv_sec) + (checked.tv_nsec - loaded.tv_nsec) / 1e9;
-	fprintf(stderr, "1000 services: load + validate %.3f s, model + resolve + rules %.3f s\n", load_seconds,
-		check_seconds);
 	if (tree.diags.count)
 		tree_fixture_dump(&tree);
 	ck_assert_int_eq(errors, 0);
 	ck_assert_int_eq(tree.diags.count, 0);
-	/* generous for sanitizer builds; a plain build takes a small fraction of this */
-	ck_assert_msg(check_seconds < 1.0, "model + resolve + rules took %.3f s", check_seconds);
 
 	strbuf_release(&goose);
 	strbuf_release(&thresholds);
