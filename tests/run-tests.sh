@@ -34,15 +34,15 @@ count() {
 		checks=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
 		failures=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
 		errors=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
-		passed=$((passed + checks - failures - errors))
-		failed=$((failed + failures + errors))
+		passed=$((passed + 10#$checks - 10#$failures - 10#$errors))
+		failed=$((failed + 10#$failures + 10#$errors))
 	else
 		line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 		if [ -n "$line" ]; then
 			p=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
 			f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
-			passed=$((passed + p))
-			failed=$((failed + f))
+			passed=$((passed + 10#$p))
+			failed=$((failed + 10#$f))
 		elif [ "$status" -eq 0 ]; then
 			passed=$((passed + 1))
 		fi
