@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"       goose-run snapshots verify --store STORE --key FILE\n"
 	"       goose-run snapshots prune --store STORE --keep-last N [--max-age DURATION]\n"
 	"\n"
+	"--threads N sets zstd worker threads (default one per CPU, up to 4; 0 = none).\n"
 	"The key file holds 32 raw bytes or 64 hex digits; without --key, $" SNAP_CLI_KEY_ENV " names it.\n"
 	"restore replaces DIR as a whole, in one atomic swap, after the snapshot checked out.\n";
 
@@ -219,6 +220,16 @@ static void print_removed(const struct snap_index *removed)
 		printf("removed snapshot %s\n", removed->items[i].id);
 }
 
+/* Compression runs beside the walk, hashing and encryption: one zstd worker per CPU, up to
+ * 4, unless --threads says otherwise (0 compresses on the main thread). */
+static int default_workers(int requested)
+{
+	if (requested >= 0)
+		return requested;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 0 : cpus > 4 ? 4 : (int)cpus;
+}
+
 static int run_create(const struct cli_options *options)
 {
 	if (!options->positional)
@@ -231,7 +242,7 @@ static int run_create(const struct cli_options *options)
 	struct snap_policy policy = {
 		.include = options->include, .include_count = options->include_count,
 		.exclude = options->exclude, .exclude_count = options->exclude_count,
-		.chunk_size = options->chunk_size, .level = options->level, .workers = options->threads,
+		.chunk_size = options->chunk_size, .level = options->level, .workers = default_workers(options->threads),
 		.key_name = options->key_name, .keep_last = options->keep_last, .max_age = options->max_age,
 	};
 	struct snap_info info;
@@ -381,7 +392,7 @@ int snap_cli_main(int argc, char **argv)
 		}
 		return usage_error("unknown subcommand '%s'", command);
 	}
-	struct cli_options options = { 0 };
+	struct cli_options options = { .threads = -1 };
 	int status = parse_options(command, argc, argv, &options);
 	if (status == 0 && (!options.store || !*options.store))
 		status = usage_error("%s", "--store STORE is required");

@@ -1,7 +1,6 @@
 /* libFuzzer entry for the snapshot reader. The first byte picks the layer: 'A' a raw archive
  * extracted into a temporary directory, 'Z' a zstd stream decompressed and parsed, anything
  * else a whole snapshot file read with a fixed test key (header, chunks, decryption). */
-#define _GNU_SOURCE /* mkdtemp, nftw-free cleanup helpers */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stddef.h>
