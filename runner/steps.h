@@ -1,0 +1,75 @@
+/* The typed actions a plan's steps name, run one at a time by the apply engine. Each step is
+ * idempotent or checks its own postcondition, so a resumed run may run it again.
+ *
+ * Ownership: `*detail` (a JSON object recorded in the journal) and `*error` go to the caller. */
+#ifndef GOOSE_STEPS_H
+#define GOOSE_STEPS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "journal.h"
+#include "plan_reader.h"
+#include "snapshot.h"
+#include "state.h"
+
+/* GOOSE_RUN_CRASH_AT=<step-id>:<phase> makes the runner SIGKILL itself there (tests only). */
+#define STEPS_CRASH_ENV "GOOSE_RUN_CRASH_AT"
+
+/* Default bound on the output of an exec step kept in the journal. */
+#define STEPS_EXEC_OUTPUT_LIMIT 16384
+
+struct steps_context {
+	struct state_dir *state;
+	const struct plan_reader_plan *plan;
+	struct journal *journal;
+	int64_t now;
+	const struct snap_key *snapshot_key; /* NULL without --snapshot-key */
+	const char *metrics_path;            /* the textfile-collector file monitoring.update writes */
+	bool ignore_window;
+};
+
+enum steps_outcome {
+	STEPS_DONE = 0,
+	STEPS_FAILED = -1,
+	STEPS_DEFERRED = 1, /* outside the stage's off-peak window: run again later */
+};
+
+enum steps_outcome steps_run(struct steps_context *context, const json_t *step, json_t **detail, char **error);
+
+/* Kills the process with SIGKILL when GOOSE_RUN_CRASH_AT names this step and phase. */
+void steps_crash_point(const char *step_id, const char *phase);
+
+/* True when `now` falls in the window {days, start_minute, end_minute, timezone} (UTC only);
+ * a window that cannot be read is never open. */
+bool steps_in_window(const json_t *window, int64_t now);
+
+/* The digest of a directory tree: "sha256:" over its sorted paths, kinds and file contents. */
+int steps_tree_digest(const char *dir, char **digest, char **error);
+
+/* Recursive removal; a missing path is fine. 0, or -1 with errno. */
+int steps_remove_tree(const char *path);
+
+/* ${release.version} in `text` replaced by `version` (or left when NULL); caller frees. */
+char *steps_substitute(const char *text, const char *version);
+
+/* Writes the Prometheus textfile for the registry: 0, or -1 with `*error`. */
+int steps_write_metrics(struct steps_context *context, char **error);
+
+/* The individual actions (steps.c, steps_exec.c, steps_http.c, steps_snapshot.c). */
+enum steps_outcome steps_exec(struct steps_context *context, const json_t *args, json_t *detail, char **error);
+enum steps_outcome steps_http_check(struct steps_context *context, const json_t *args, json_t *detail, char **error);
+enum steps_outcome steps_snapshot_create(struct steps_context *context, const char *step_id, const json_t *args,
+					 json_t *detail, char **error);
+enum steps_outcome steps_snapshot_restore(struct steps_context *context, const json_t *args, json_t *detail, char **error);
+
+/* One HTTP GET (http:// only) within timeout_ms: 0 with status and body, or -1 with `*error`. */
+int steps_http_get(const char *url, const char *method, long timeout_ms, int *status, struct strbuf *body, char **error);
+
+/* Restores snapshot `id` of the store over `target_dir` (the recovery path of resume). */
+int steps_restore_snapshot(struct steps_context *context, const char *store, const char *id, const char *target_dir,
+			   char **error);
+
+#endif
