@@ -21,6 +21,7 @@ static int verdict_exit(enum plan_reader_verdict verdict)
 {
 	switch (verdict) {
 	case PLAN_READER_ACCEPTED: return RUNNER_EXIT_SUCCESS;
+	case PLAN_READER_MALFORMED: return RUNNER_EXIT_MALFORMED_PLAN;
 	case PLAN_READER_BAD_SIGNATURE: return RUNNER_EXIT_BAD_SIGNATURE;
 	case PLAN_READER_UNTRUSTED_KEY: return RUNNER_EXIT_UNTRUSTED_KEY;
 	case PLAN_READER_UNSIGNED: return RUNNER_EXIT_UNSIGNED;

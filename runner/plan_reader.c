@@ -27,6 +27,7 @@ void plan_reader_release(struct plan_reader_plan *plan)
 	signing_envelope_release(&plan->envelope);
 	json_decref(plan->payload);
 	free(plan->envelope_bytes);
+	free(plan->payload_error);
 	plan_reader_init(plan);
 }
 
@@ -168,9 +169,8 @@ int plan_reader_parse(struct plan_reader_plan *plan, const char *data, size_t le
 	}
 	if (reason) {
 		json_decref(root);
-		plan_reader_release(plan);
-		*error = reason;
-		return -1;
+		root = NULL;
+		plan->payload_error = reason;
 	}
 	plan->payload = root;
 	plan->envelope_bytes = xmalloc(length + 1);
@@ -181,6 +181,8 @@ int plan_reader_parse(struct plan_reader_plan *plan, const char *data, size_t le
 	crypto_sha256(plan->envelope.payload, plan->envelope.payload_length, digest);
 	memcpy(plan->digest, "sha256:", 7);
 	crypto_hex(digest, sizeof(digest), plan->digest + 7);
+	if (!root)
+		return 0;
 	plan->project = json_string_value(json_object_get(root, "project"));
 	plan->workflow = json_string_value(json_object_get(root, "workflow"));
 	plan->stage = json_string_value(json_object_get(root, "stage"));
@@ -224,6 +226,10 @@ enum plan_reader_verdict plan_reader_verify(const struct plan_reader_plan *plan,
 	default:
 		*error = xstrdup("bad signature: the plan was altered after signing, or the signature is damaged");
 		return PLAN_READER_BAD_SIGNATURE;
+	}
+	if (plan->payload_error) {
+		*error = xasprintf("malformed plan: %s", plan->payload_error);
+		return PLAN_READER_MALFORMED;
 	}
 	/* the payload names its key: a signature by another trusted key is not the one the build meant */
 	const char *named = json_string_value(json_object_get(json_object_get(plan->payload, "signing_key"), "id"));

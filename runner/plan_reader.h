@@ -28,10 +28,12 @@ struct plan_reader_plan {
 	const char *workflow;
 	const char *stage;
 	const json_t *steps;
+	char *payload_error;          /* set when the envelope parsed but its payload did not */
 };
 
 enum plan_reader_verdict {
 	PLAN_READER_ACCEPTED,
+	PLAN_READER_MALFORMED,        /* signature fine (or allowed absent), payload not a plan */
 	PLAN_READER_BAD_SIGNATURE,
 	PLAN_READER_UNTRUSTED_KEY,
 	PLAN_READER_UNSIGNED,
@@ -51,7 +53,9 @@ struct plan_reader_policy {
 void plan_reader_init(struct plan_reader_plan *plan);
 void plan_reader_release(struct plan_reader_plan *plan);
 
-/* Parses the bytes of a .plan file (copied): 0, or -1 with `*error`. */
+/* Parses the bytes of a .plan file (copied): 0, or -1 with `*error` when the envelope is not
+ * DSSE. A payload that is not a plan is reported by plan_reader_verify after the signature
+ * check, so a flipped payload byte reads as what it is: a bad signature. */
 int plan_reader_parse(struct plan_reader_plan *plan, const char *data, size_t length, char **error);
 
 /* Reads and parses a file: 0, or -1 with `*error`. */
