@@ -3,7 +3,7 @@
 # record (and inside the swap) is finished by `goose-run resume` to the same final state as a
 # clean run; applying a finished plan again changes nothing.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/runner-lib.sh"
+source "$(dirname "$0")/runner-lib.bash"
 trap 'stop_server; rm -rf "$E2E_TMP"' EXIT
 
 if ! runner_setup; then
