@@ -107,6 +107,13 @@ int journal_verify_bytes(const char *data, size_t length, const char *plan_diges
 		char *reason = NULL;
 		json_t *record = NULL;
 		bool parsed = canonical_json_parse_canonical(line, line_length, &record, &reason);
+		if (!newline && !parsed && line_length > 1 &&
+		    canonical_json_parse_canonical(line, line_length - 1, NULL, NULL)) {
+			/* a whole record followed by a stray byte is no cut-short write: its line end was altered */
+			free(reason);
+			*error = xasprintf("journal record %llu has no line end (the record was altered)", (unsigned long long)seq);
+			goto fail;
+		}
 		if (!newline && !parsed) {
 			/* a crash cut the last write short: that record never happened */
 			free(reason);
