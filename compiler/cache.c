@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "util.h"
 #include "banned.h"
 
@@ -260,21 +261,6 @@ out:
 
 static atomic_uint temporary_counter;
 
-static int write_all(int fd, const char *data, size_t length)
-{
-	while (length) {
-		ssize_t written = write(fd, data, length);
-		if (written < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += written;
-		length -= (size_t)written;
-	}
-	return 0;
-}
-
 void cache_store(struct cache *cache, const char *key, const struct load_document *document,
 		 const struct cache_result *result, const struct diag_list *file_diags)
 {
@@ -315,8 +301,9 @@ void cache_store(struct cache *cache, const char *key, const struct load_documen
 
 	char *file = entry_path(cache, key);
 	char *temporary = xasprintf("%s.%ld.%u.tmp", file, (long)getpid(), atomic_fetch_add(&temporary_counter, 1));
+	/* atomic but not fsync'd: an entry lost in a crash is only a miss */
 	int fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0666);
-	bool written = fd >= 0 && write_all(fd, entry.buf, entry.len) == 0;
+	bool written = fd >= 0 && fileio_write_all(fd, entry.buf, entry.len) == 0;
 	if (fd >= 0 && close(fd) != 0)
 		written = false;
 	if (!written || rename(temporary, file) != 0)

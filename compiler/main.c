@@ -18,6 +18,7 @@
 #include "classify.h"
 #include "diag.h"
 #include "embedded.h"
+#include "fileio.h"
 #include "emit.h"
 #include "jsonschema.h"
 #include "load.h"
@@ -721,13 +722,6 @@ static int compare_strings(const void *left, const void *right)
 	return strcmp(*(char *const *)left, *(char *const *)right);
 }
 
-/* "monitoring/prometheus/alerts.yaml" -> "monitoring/prometheus" */
-static char *directory_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-}
-
 /* One line per output folder: how many files landed there. */
 static void print_build_summary(const struct emit_output *output, const char *directory)
 {
@@ -735,7 +729,7 @@ static void print_build_summary(const struct emit_output *output, const char *di
 	char **folders = xcalloc(output->count ? output->count : 1, sizeof(*folders));
 	size_t folder_count = 0;
 	for (size_t i = 0; i < output->count; i++) {
-		char *folder = directory_of(output->files[i].path);
+		char *folder = fileio_parent_directory(output->files[i].path);
 		bool seen = false;
 		for (size_t j = 0; j < folder_count && !seen; j++)
 			seen = strcmp(folders[j], folder) == 0;
@@ -748,7 +742,7 @@ static void print_build_summary(const struct emit_output *output, const char *di
 	for (size_t i = 0; i < folder_count; i++) {
 		size_t count = 0;
 		for (size_t j = 0; j < output->count; j++) {
-			char *folder = directory_of(output->files[j].path);
+			char *folder = fileio_parent_directory(output->files[j].path);
 			count += strcmp(folder, folders[i]) == 0;
 			free(folder);
 		}
@@ -852,22 +846,6 @@ static int command_build(int argc, char **argv)
 
 /* ---- schema ---- */
 
-static int write_file_atomically(const char *path, const void *data, size_t length)
-{
-	char *temporary = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *out = fopen(temporary, "wb");
-	int status = -1;
-	if (out) {
-		bool written = fwrite(data, 1, length, out) == length;
-		if (fclose(out) == 0 && written && rename(temporary, path) == 0)
-			status = 0;
-	}
-	if (status != 0)
-		unlink(temporary);
-	free(temporary);
-	return status;
-}
-
 static int command_schema(int argc, char **argv)
 {
 	if (argc < 2)
@@ -922,10 +900,12 @@ static int command_schema(int argc, char **argv)
 			char *source = xasprintf("schemas/%s", kinds.kinds[i].schema_file);
 			const struct embedded_file *file = embedded_find(source);
 			char *target = xasprintf("%s/%s", directory, kinds.kinds[i].schema_file);
-			if (!file || write_file_atomically(target, file->data, file->length) != 0) {
-				fprintf(stderr, "goosec: cannot write '%s': %s\n", target, file ? strerror(errno) : "not built in");
+			char *write_error = NULL;
+			if (!file || fileio_write_atomic(target, file->data, file->length, 0644, &write_error) != 0) {
+				fprintf(stderr, "goosec: %s\n", write_error ? write_error : "schema is not built in");
 				status = EXIT_USAGE;
 			}
+			free(write_error);
 			json_t *globs = json_array();
 			for (size_t j = 0; j < kinds.kinds[i].path_count; j++)
 				json_array_append_new(globs, json_string(kinds.kinds[i].paths[j]));
@@ -965,8 +945,10 @@ static int command_schema(int argc, char **argv)
 			strbuf_init(&with_newline);
 			strbuf_addstr(&with_newline, text);
 			strbuf_addch(&with_newline, '\n');
-			if (write_file_atomically(settings_path, with_newline.buf, with_newline.len) != 0) {
-				fprintf(stderr, "goosec: cannot write '%s': %s\n", settings_path, strerror(errno));
+			char *write_error = NULL;
+			if (fileio_write_atomic(settings_path, with_newline.buf, with_newline.len, 0644, &write_error) != 0) {
+				fprintf(stderr, "goosec: %s\n", write_error);
+				free(write_error);
 				status = EXIT_USAGE;
 			} else {
 				printf("wrote %zu schemas and %s\n", kinds.count, settings_path);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "util.h"
 #include "banned.h"
 
@@ -113,53 +114,10 @@ static int write_file_synced(const char *path, const char *data, size_t length)
 	return close(fd);
 }
 
-static void sync_directory(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-static void remove_tree(const char *path)
-{
-	struct stat info;
-	if (lstat(path, &info) != 0)
-		return;
-	if (S_ISDIR(info.st_mode)) {
-		DIR *dir = opendir(path);
-		if (dir) {
-			struct dirent *entry;
-			while ((entry = readdir(dir)) != NULL) {
-				if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-					continue;
-				char *child = xasprintf("%s/%s", path, entry->d_name);
-				remove_tree(child);
-				free(child);
-			}
-			closedir(dir);
-		}
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
-static char *parent_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 int emit_output_commit(const struct emit_output *output, const char *directory, char **error)
 {
 	char *staging = xasprintf("%s.tmp-%ld", directory, (long)getpid());
-	remove_tree(staging);
+	fileio_remove_tree(staging);
 	if (mkdir(staging, 0777) != 0) {
 		*error = xasprintf("cannot create '%s': %s", staging, strerror(errno));
 		free(staging);
@@ -180,7 +138,7 @@ int emit_output_commit(const struct emit_output *output, const char *directory, 
 	}
 	free(sorted);
 	if (status == 0) {
-		sync_directory(staging);
+		fileio_sync_directory(staging);
 		struct stat info;
 		if (lstat(directory, &info) == 0) {
 			/* swap old and new in one step; the old output then sits at the staging name */
@@ -193,12 +151,12 @@ int emit_output_commit(const struct emit_output *output, const char *directory, 
 			status = -1;
 		}
 		if (status == 0) {
-			char *parent = parent_of(directory);
-			sync_directory(parent);
+			char *parent = fileio_parent_directory(directory);
+			fileio_sync_directory(parent);
 			free(parent);
 		}
 	}
-	remove_tree(staging);
+	fileio_remove_tree(staging);
 	free(staging);
 	return status;
 }

@@ -20,6 +20,7 @@
 #include <zstd.h>
 
 #include "crypto.h"
+#include "fileio.h"
 #include "util.h"
 #include "banned.h"
 
@@ -226,21 +227,6 @@ int snap_parse_size(const char *text, uint64_t *bytes)
 
 /* ---- files ---- */
 
-static int write_all(int fd, const void *data, size_t length)
-{
-	const unsigned char *bytes = data;
-	while (length > 0) {
-		ssize_t written = write(fd, bytes, length);
-		if (written < 0 && errno == EINTR)
-			continue;
-		if (written < 0)
-			return -1;
-		bytes += written;
-		length -= (size_t)written;
-	}
-	return 0;
-}
-
 static ssize_t read_full(const struct snap_source *source, unsigned char *buffer, size_t length)
 {
 	size_t total = 0;
@@ -253,49 +239,6 @@ static ssize_t read_full(const struct snap_source *source, unsigned char *buffer
 		total += (size_t)got;
 	}
 	return (ssize_t)total;
-}
-
-static int sync_directory(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int status = fsync(fd);
-	close(fd);
-	return status;
-}
-
-/* Removes a tree without following links, making read-only directories writable first. */
-static void remove_tree_at(int parent_fd, const char *name)
-{
-	struct stat info;
-	if (fstatat(parent_fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0)
-		return;
-	if (!S_ISDIR(info.st_mode)) {
-		unlinkat(parent_fd, name, 0);
-		return;
-	}
-	fchmodat(parent_fd, name, 0700, 0);
-	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		DIR *dir = fdopendir(fd);
-		if (dir) {
-			struct dirent *entry;
-			while ((entry = readdir(dir)) != NULL) {
-				if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
-					remove_tree_at(dirfd(dir), entry->d_name);
-			}
-			closedir(dir);
-		} else {
-			close(fd);
-		}
-	}
-	unlinkat(parent_fd, name, AT_REMOVEDIR);
-}
-
-static void remove_tree(const char *path)
-{
-	remove_tree_at(AT_FDCWD, path);
 }
 
 static int make_directories(const char *path, char **error)
@@ -318,32 +261,6 @@ static int make_directories(const char *path, char **error)
 		return -1;
 	}
 	return 0;
-}
-
-/* Writes data to path through a temporary sibling, fsync, rename and a directory fsync. */
-static int write_file_atomic(const char *directory, const char *name, const char *data, size_t length, char **error)
-{
-	char *path = xasprintf("%s/%s", directory, name);
-	char *temporary = xasprintf("%s/.%s.tmp-%ld", directory, name, (long)getpid());
-	int status = -1;
-	int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		*error = xasprintf("cannot create '%s': %s", temporary, strerror(errno));
-	} else if (write_all(fd, data, length) != 0 || fsync(fd) != 0) {
-		*error = xasprintf("cannot write '%s': %s", temporary, strerror(errno));
-		close(fd);
-		unlink(temporary);
-	} else if (close(fd) != 0 || rename(temporary, path) != 0) {
-		*error = xasprintf("cannot replace '%s': %s", path, strerror(errno));
-		unlink(temporary);
-	} else if (sync_directory(directory) != 0) {
-		*error = xasprintf("cannot sync '%s': %s", directory, strerror(errno));
-	} else {
-		status = 0;
-	}
-	free(path);
-	free(temporary);
-	return status;
 }
 
 /* ---- index ---- */
@@ -518,7 +435,9 @@ static int index_save(const struct snap_store *store, const struct snap_index *i
 	strbuf_addstr(&content, text);
 	strbuf_addch(&content, '\n');
 	free(text);
-	int status = write_file_atomic(store->path, "index.json", content.buf, content.len, error);
+	char *index_path = xasprintf("%s/index.json", store->path);
+	int status = fileio_write_atomic(index_path, content.buf, content.len, 0600, error);
+	free(index_path);
 	strbuf_release(&content);
 	return status;
 }
@@ -633,7 +552,7 @@ static int writer_seal(struct snap_writer *writer, bool final, char **error)
 		*error = xstrdup("cannot encrypt a snapshot chunk");
 		return -1;
 	}
-	if (write_all(writer->fd, writer->chunk, length + SNAP_TAG_SIZE) != 0) {
+	if (fileio_write_all(writer->fd, writer->chunk, length + SNAP_TAG_SIZE) != 0) {
 		*error = xasprintf("cannot write '%s': %s", writer->path, strerror(errno));
 		return -1;
 	}
@@ -743,7 +662,7 @@ static int write_snapshot_file(const char *path, const char *source_dir, const s
 		goto done;
 	}
 	writer.fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (writer.fd < 0 || write_all(writer.fd, header, sizeof(header)) != 0) {
+	if (writer.fd < 0 || fileio_write_all(writer.fd, header, sizeof(header)) != 0) {
 		*error = xasprintf("cannot write '%s': %s", path, strerror(errno));
 		goto done;
 	}
@@ -826,7 +745,7 @@ static int prune_locked(const struct snap_store *store, unsigned keep_last, int6
 		}
 		if (status == 0) {
 			char *data = xasprintf("%s/data", store->path);
-			sync_directory(data);
+			fileio_sync_directory(data);
 			free(data);
 		}
 	}
@@ -886,7 +805,7 @@ int snap_create(const struct snap_store *store, const char *source_dir, const st
 		unlink(temporary);
 		goto done;
 	}
-	if (rename(temporary, final_path) != 0 || sync_directory(data_dir) != 0) {
+	if (rename(temporary, final_path) != 0 || fileio_sync_directory(data_dir) != 0) {
 		*error = xasprintf("cannot store '%s': %s", final_path, strerror(errno));
 		unlink(temporary);
 		goto done;
@@ -1239,16 +1158,6 @@ int snap_verify(const struct snap_store *store, const struct snap_info *entry, c
 	return read_indexed(store, entry, key, NULL, error);
 }
 
-static char *parent_directory(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 int snap_restore(const struct snap_store *store, const char *id, const struct snap_key *key,
 		 const char *target_dir, char **error)
 {
@@ -1262,7 +1171,7 @@ int snap_restore(const struct snap_store *store, const char *id, const struct sn
 		target[--length] = '\0';
 	struct stat target_info;
 	bool target_exists = lstat(target, &target_info) == 0;
-	char *parent = parent_directory(target);
+	char *parent = fileio_parent_directory(target);
 	char *staging = NULL;
 	int status = -1;
 	if (target_exists && !S_ISDIR(target_info.st_mode)) {
@@ -1299,11 +1208,11 @@ int snap_restore(const struct snap_store *store, const char *id, const struct sn
 		*error = xasprintf("cannot create '%s': %s", target, strerror(errno));
 		goto done;
 	}
-	sync_directory(parent);
+	fileio_sync_directory(parent);
 	status = 0;
 done:
 	if (staging)
-		remove_tree(staging); /* the failed extraction, or after the swap the old tree */
+		fileio_remove_tree(staging); /* the failed extraction, or after the swap the old tree */
 	free(staging);
 	free(parent);
 	free(target);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "canonical_json.h"
+#include "fileio.h"
 #include "util.h"
 #include "banned.h"
 
@@ -58,53 +59,12 @@ int state_make_directories(const char *path)
 
 int state_sync_parent(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *parent = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path))) : xstrdup(".");
-	int fd = open(parent, O_RDONLY | O_DIRECTORY);
-	free(parent);
-	if (fd < 0)
-		return -1;
-	int status = fsync(fd);
-	close(fd);
-	return status;
+	return fileio_sync_parent(path);
 }
 
 int state_write_file_atomic(const char *path, const void *data, size_t length, char **error)
 {
-	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
-	int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		*error = xasprintf("cannot create '%s': %s", temporary, strerror(errno));
-		free(temporary);
-		return -1;
-	}
-	const char *cursor = data;
-	size_t left = length;
-	while (left > 0) {
-		ssize_t written = write(fd, cursor, left);
-		if (written < 0 && errno == EINTR)
-			continue;
-		if (written < 0)
-			break;
-		cursor += written;
-		left -= (size_t)written;
-	}
-	if (left > 0 || fsync(fd) != 0) {
-		*error = xasprintf("cannot write '%s': %s", temporary, strerror(errno));
-		close(fd);
-		unlink(temporary);
-		free(temporary);
-		return -1;
-	}
-	close(fd);
-	if (rename(temporary, path) != 0 || state_sync_parent(path) != 0) {
-		*error = xasprintf("cannot replace '%s': %s", path, strerror(errno));
-		unlink(temporary);
-		free(temporary);
-		return -1;
-	}
-	free(temporary);
-	return 0;
+	return fileio_write_atomic(path, data, length, 0644, error);
 }
 
 static json_t *empty_registry(void)
