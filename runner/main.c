@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "load_cli.h"
 #include "run_cli.h"
 #include "runner_exit.h"
 #include "snapshot_cli.h"
@@ -27,12 +28,15 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
 		fputs(run_cli_help_text, stdout);
+		fputs(load_cli_help_text, stdout);
 		return RUNNER_EXIT_SUCCESS;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("goose-run %s\n", GOOSE_VERSION);
 		return RUNNER_EXIT_SUCCESS;
 	}
+	if (strcmp(argv[1], "load") == 0)
+		return load_cli_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "snapshots") == 0)
 		return snap_cli_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0 || strcmp(argv[1], "apply") == 0 || strcmp(argv[1], "resume") == 0 ||

@@ -1,0 +1,91 @@
+/* The load engine: HTTP/1.1 over non-blocking keep-alive connections, one epoll worker thread
+ * per core, open (constant/ramping rate, coordinated omission corrected) or closed model. */
+#ifndef GOOSE_LOADGEN_H
+#define GOOSE_LOADGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "loadgen_hist.h"
+#include "loadgen_schedule.h"
+#include "util.h"
+
+enum loadgen_executor {
+	LOADGEN_MAX_THROUGHPUT,  /* closed model: each connection sends as soon as it is free */
+	LOADGEN_CONSTANT_RATE,   /* open model: one stage at a fixed rate */
+	LOADGEN_RAMPING_RATE,    /* open model: linear stages */
+};
+
+/* One request of the mix; `wire` is the whole serialised request (loadgen_http_serialize). */
+struct loadgen_request {
+	const char *name;          /* borrowed */
+	const char *wire;          /* borrowed */
+	size_t wire_length;
+	unsigned weight;           /* > 0 */
+	bool no_body;              /* HEAD: the response carries no body */
+};
+
+struct loadgen_config {
+	struct sockaddr_storage address;
+	socklen_t address_length;
+	const struct loadgen_request *requests;  /* borrowed, request_count >= 1 */
+	size_t request_count;
+	enum loadgen_executor executor;
+	struct loadgen_schedule schedule;        /* open model; the run lasts its stages */
+	int64_t duration_ns;                     /* closed model */
+	unsigned connections;                    /* total, spread over the threads */
+	unsigned threads;
+	int64_t timeout_ns;                      /* per request, from its send */
+	int64_t late_threshold_ns;               /* a send this far past its intended time is late */
+	volatile int *stop;                      /* optional: set to nonzero to end the run early */
+};
+
+/* Errors by class. HTTP 4xx/5xx responses are errors too, counted by status class. */
+struct loadgen_counts {
+	uint64_t responses;            /* complete responses of any status */
+	uint64_t status_class[6];      /* [1..5] = 1xx..5xx, [0] = anything else */
+	uint64_t connect_errors;
+	uint64_t timeouts;
+	uint64_t resets;               /* reset, broken pipe or closed mid-response */
+	uint64_t protocol_errors;      /* a response the parser refused */
+	uint64_t late_sends;
+	uint64_t dropped_sends;        /* due in the run, never sent */
+	uint64_t bytes_read;
+};
+
+struct loadgen_request_stats {
+	struct loadgen_counts counts;
+	struct loadgen_hist latency;   /* µs */
+};
+
+/* One second of the run, summarised from the workers' sampled latencies. */
+struct loadgen_series_point {
+	int64_t second;
+	uint64_t responses;
+	uint64_t errors;
+	int64_t p50_us, p90_us, p99_us, max_us;
+};
+
+struct loadgen_result {
+	struct loadgen_counts counts;
+	struct loadgen_hist latency;               /* all requests, µs */
+	struct loadgen_request_stats *per_request; /* request_count entries, in config order */
+	size_t request_count;
+	struct loadgen_series_point *series;
+	size_t series_count, series_alloc;
+	double duration_s;                         /* from the first intended send to the end */
+	double cpu_user_s, cpu_system_s;           /* the engine's own CPU over the run */
+	long max_rss_kib;
+	unsigned threads, connections;
+};
+
+uint64_t loadgen_error_count(const struct loadgen_counts *counts);
+
+/* Runs the load as configured and fills `result` (release with loadgen_result_release).
+ * Returns 0, or -1 with *error set (owned by the caller) when the run could not start. */
+int loadgen_run(const struct loadgen_config *config, struct loadgen_result *result, char **error);
+void loadgen_result_release(struct loadgen_result *result);
+
+#endif
