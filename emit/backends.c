@@ -9,5 +9,6 @@ void emit_all(const struct emit_context *context, struct emit_output *output, st
 	emit_prometheus_rules(context, output, diags);
 	emit_promtool_tests(context, output, diags);
 	emit_grafana_dashboards(context, output, diags);
+	emit_pipeline_monitoring(context, output, diags);
 	emit_plans(context, output, diags);
 }

@@ -68,6 +68,7 @@ void emit_prometheus_rules(const struct emit_context *context, struct emit_outpu
 void emit_promtool_tests(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 void emit_grafana_dashboards(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 void emit_plans(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
+void emit_pipeline_monitoring(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 
 /* Runs every backend. */
 void emit_all(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);

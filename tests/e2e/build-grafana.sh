@@ -19,10 +19,10 @@ check "build the example tree" 0 - -- "$GOOSEC" build --unsigned --no-cache -o "
 check "build it again" 0 - -- "$GOOSEC" build --unsigned --no-cache -o "$E2E_TMP/second" "$repo"
 
 count=$(find "$E2E_TMP/first/$dashboards" -name '*.json' 2>/dev/null | wc -l)
-if [ "$count" -ge 4 ]; then
+if [ "$count" -ge 5 ]; then
 	pass "dashboards emitted ($count)"
 else
-	fail "dashboards emitted" "expected the 2 authored and 2 generated dashboards, found $count"
+	fail "dashboards emitted" "expected the 2 authored, 2 service and the pipeline dashboard, found $count"
 fi
 
 if diff -r "$E2E_TMP/first/$dashboards" "$E2E_TMP/second/$dashboards" >"$E2E_TMP/rebuild.diff"; then

@@ -24,7 +24,7 @@ first="$E2E_TMP/first"
 check "build the example tree" 0 - -- "$GOOSEC" build "${build_options[@]}" -o "$first" "$tree"
 
 prometheus="$first/monitoring/prometheus"
-for file in alerts.yaml recording.yaml; do
+for file in alerts.yaml recording.yaml pipeline-alerts.yaml; do
 	check_contains "promtool check rules $file" 0 "SUCCESS" -- promtool check rules "$prometheus/$file"
 done
 
@@ -41,6 +41,11 @@ for alert in $(grep -B2 -E '^\s+(threshold|slo): ' "$tree/monitoring/prometheus/
 	if [ -f "$prometheus/tests/$alert.yaml" ]; then pass "alert $alert has a test"
 	else fail "alert $alert has no test file"; fi
 done
+
+# the pipeline's own alerts (over goose-run's metrics) have their tests too
+if [ -f "$prometheus/tests/pipeline-alerts.yaml" ]; then pass "pipeline alerts have a test file"
+else fail "no tests/pipeline-alerts.yaml"; fi
+check_contains "pipeline alerts name every metric family they watch" 0 "goose_gate_result" -- cat "$prometheus/pipeline-alerts.yaml"
 
 second="$E2E_TMP/second"
 check "build again" 0 - -- "$GOOSEC" build "${build_options[@]}" -o "$second" "$tree"
