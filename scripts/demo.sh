@@ -45,7 +45,7 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1795651200}
 if command -v promtool >/dev/null 2>&1; then
 	step "promtool checks the emitted rules and runs the generated unit tests"
 	promtool check rules "$scratch/build/monitoring/prometheus/alerts.yaml" \
-		"$scratch/build/monitoring/prometheus/recording.yaml" || exit 1
+		"$scratch/build/monitoring/prometheus/recording.yaml" "$scratch/build/monitoring/prometheus/pipeline-alerts.yaml" || exit 1
 	(cd "$scratch/build/monitoring/prometheus/tests" && promtool test rules ./*.yaml) || exit 1
 fi
 
@@ -60,7 +60,10 @@ if ! stages_available; then
 fi
 # hand-made promotions are signed by the test helper: build it beside the binaries
 out=${OUT:-.build/default}
-${MAKE:-make} --no-print-directory -s OUT="$out" "$out/tests/plan_sign" >/dev/null || exit 1
+if ! ${MAKE:-make} --no-print-directory -s OUT="$out" "$out/tests/plan_sign" >/dev/null; then
+	echo "demo: cannot build the plan-signing test helper $out/tests/plan_sign"
+	exit 1
+fi
 plan_sign=$out/tests/plan_sign
 tree=$scratch/env
 mkdir "$tree"
