@@ -313,15 +313,19 @@ int purl_normalize(struct purl *purl, char **error)
 		free(purl->subpath);
 		purl->subpath = subpath;
 	}
-	size_t kept = 0;
+	/* Validate every key first, then drop empty values: an error leaves the list whole. */
 	for (size_t i = 0; i < purl->qualifier_count; i++) {
 		struct purl_qualifier *qualifier = &purl->qualifiers[i];
 		lowercase(qualifier->key);
 		if (!valid_qualifier_key(qualifier->key))
 			return set_error(error, xasprintf("invalid qualifier key '%s'", qualifier->key));
-		for (size_t j = 0; j < kept; j++)
+		for (size_t j = 0; j < i; j++)
 			if (strcmp(purl->qualifiers[j].key, qualifier->key) == 0)
 				return set_error(error, xasprintf("qualifier '%s' given twice", qualifier->key));
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < purl->qualifier_count; i++) {
+		struct purl_qualifier *qualifier = &purl->qualifiers[i];
 		if (!qualifier->value || !*qualifier->value) {
 			free(qualifier->key);
 			free(qualifier->value);
