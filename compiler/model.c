@@ -743,6 +743,22 @@ static void read_scenario(struct reader *reader, const char *name, const json_t 
 	}
 }
 
+/* `check` is the current position of the reader. */
+static void read_http_check(struct reader *reader, const json_t *check, struct model_http_check *out)
+{
+	out->present = json_is_object(check);
+	if (!out->present)
+		return;
+	out->location = location_here(reader);
+	out->path = string_of(check, "path");
+	out->method = string_of(check, "method");
+	const json_t *expect = json_object_get(check, "expect");
+	out->expect_status = json_object_get(expect, "status");
+	out->expect_json = json_object_get(expect, "json");
+	out->expect_body_contains = json_object_get(expect, "body_contains");
+	out->timeout = read_value(reader, check, "timeout", VALUE_DURATION);
+}
+
 static void read_load_test(struct reader *reader, const json_t *root, struct model_load_test *out)
 {
 	out->source = reader->file;
@@ -752,8 +768,12 @@ static void read_load_test(struct reader *reader, const json_t *root, struct mod
 	out->target_stage = read_name(reader, target, "stage");
 	out->target_base_url = string_of(target, "base_url");
 	out->timeout = read_value(reader, target, "timeout", VALUE_DURATION);
+	size_t check_mark = enter(reader, "compliance_mode");
+	read_http_check(reader, json_object_get(target, "compliance_mode"), &out->compliance_mode);
+	leave(reader, check_mark);
 	leave(reader, mark);
 	out->reports_dir = string_of(json_object_get(root, "reports"), "dir");
+	out->headers = json_object_get(root, "headers");
 
 	const json_t *requests = json_object_get(root, "requests");
 	mark = enter(reader, "requests");
@@ -766,6 +786,10 @@ static void read_load_test(struct reader *reader, const json_t *root, struct mod
 		request_out->method = string_of(request, "method");
 		request_out->path = string_of(request, "path");
 		request_out->weight = integer_of(request, "weight", 1);
+		request_out->headers = json_object_get(request, "headers");
+		request_out->json_body = json_object_get(request, "json");
+		request_out->body = json_object_get(request, "body");
+		request_out->expect = json_object_get(request, "expect");
 		leave(reader, request_mark);
 	}
 	leave(reader, mark);
@@ -884,7 +908,17 @@ static void read_stage(struct reader *reader, const json_t *root, struct model_s
 	out->services = read_name_list(reader, root, "services");
 	const json_t *target = json_object_get(root, "target");
 	out->base_url = string_of(target, "base_url");
-	out->health_check_count = json_array_size(json_object_get(target, "health"));
+	const json_t *health = json_object_get(target, "health");
+	size_t target_mark = enter(reader, "target");
+	size_t health_mark = enter(reader, "health");
+	out->health_checks = arena_array(reader->model, json_array_size(health), sizeof(*out->health_checks));
+	for (size_t i = 0; i < json_array_size(health); i++) {
+		size_t check_mark = enter_index(reader, i);
+		read_http_check(reader, json_array_get(health, i), &out->health_checks[out->health_check_count++]);
+		leave(reader, check_mark);
+	}
+	leave(reader, health_mark);
+	leave(reader, target_mark);
 	out->state_dir = string_of(root, "state_dir");
 	out->snapshot_policy = read_name(reader, root, "snapshot_policy");
 	size_t mark = enter(reader, "off_peak_window");

@@ -7,6 +7,7 @@
 #ifndef GOOSE_MODEL_H
 #define GOOSE_MODEL_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -201,10 +202,28 @@ struct model_dashboard {
 
 /* ---- LoadTest ---- */
 
+/* An HTTP probe as written: a stage health check or a load test's compliance-mode check. The
+ * expected values are borrowed from the file's tree: they are data to compare, not structure. */
+struct model_http_check {
+	bool present;
+	const char *path;
+	const char *method;               /* NULL when not given (GET) */
+	const json_t *expect_status;      /* a number, a list of numbers, or NULL */
+	const json_t *expect_json;        /* expected JSON fields, or NULL */
+	const json_t *expect_body_contains;
+	struct model_value timeout;
+	struct model_location location;
+};
+
 struct model_request {
 	struct model_name name;
 	const char *method, *path;
 	long weight;
+	/* the request as sent; borrowed JSON payloads, NULL when not given */
+	const json_t *headers;   /* object: name -> value */
+	const json_t *json_body;
+	const json_t *body;
+	const json_t *expect;
 };
 
 struct model_ramp_stage {
@@ -254,6 +273,8 @@ struct model_load_test {
 	struct model_name target_stage;
 	const char *target_base_url;
 	struct model_value timeout;
+	struct model_http_check compliance_mode; /* present is false when not given */
+	const json_t *headers;                   /* sent with every request, or NULL */
 	struct model_request *requests;
 	size_t request_count;
 	struct model_scenario *scenarios;
@@ -314,6 +335,7 @@ struct model_stage {
 	struct model_name promotes_from;
 	struct model_name_list services; /* empty: not restricted */
 	const char *base_url;
+	struct model_http_check *health_checks;
 	size_t health_check_count;
 	const char *state_dir;
 	struct model_name snapshot_policy;

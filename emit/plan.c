@@ -200,17 +200,13 @@ static void add_step(struct plan_builder *builder, const char *action, const cha
 	free(id);
 }
 
-static const json_t *stage_target(const struct model_stage *stage)
-{
-	return stage->source && stage->source->document.root ? json_object_get(stage->source->document.root, "target") : NULL;
-}
-
-/* An http.check's arguments from a schema-valid `http_check` object. */
-static json_t *http_check_args(const char *stage_name, const char *base_url, const json_t *check, long long default_timeout_ms)
+/* An http.check's arguments from a check of the model. */
+static json_t *http_check_args(const char *stage_name, const char *base_url, const struct model_http_check *check,
+			       long long default_timeout_ms)
 {
 	json_t *args = json_object();
-	const char *path = json_string_value(json_object_get(check, "path"));
-	const char *method = json_string_value(json_object_get(check, "method"));
+	const char *path = check->path;
+	const char *method = check->method;
 	json_object_set_new(args, "stage", stage_name ? json_string(stage_name) : json_null());
 	json_object_set_new(args, "base_url", json_string(base_url ? base_url : ""));
 	json_object_set_new(args, "path", json_string(path ? path : "/"));
@@ -219,8 +215,7 @@ static json_t *http_check_args(const char *stage_name, const char *base_url, con
 	free(url);
 	json_object_set_new(args, "method", json_string(method ? method : "GET"));
 	json_t *expect = json_object();
-	const json_t *given = json_object_get(check, "expect");
-	const json_t *status = json_object_get(given, "status");
+	const json_t *status = check->expect_status;
 	if (json_is_integer(status)) {
 		json_t *list = json_array();
 		json_array_append_new(list, json_integer(json_integer_value(status)));
@@ -228,15 +223,12 @@ static json_t *http_check_args(const char *stage_name, const char *base_url, con
 	} else if (json_is_array(status)) {
 		json_object_set_new(expect, "status", json_deep_copy(status));
 	}
-	if (json_object_get(given, "json"))
-		json_object_set_new(expect, "json", json_deep_copy(json_object_get(given, "json")));
-	if (json_object_get(given, "body_contains"))
-		json_object_set_new(expect, "body_contains", json_deep_copy(json_object_get(given, "body_contains")));
+	if (check->expect_json)
+		json_object_set_new(expect, "json", json_deep_copy(check->expect_json));
+	if (check->expect_body_contains)
+		json_object_set_new(expect, "body_contains", json_deep_copy(check->expect_body_contains));
 	json_object_set_new(args, "expect", expect);
-	double timeout_seconds;
-	const char *timeout = json_string_value(json_object_get(check, "timeout"));
-	long long timeout_ms = timeout && model_parse_duration(timeout, &timeout_seconds) == 0 ? llround(timeout_seconds * 1000)
-											       : default_timeout_ms;
+	long long timeout_ms = check->timeout.present ? llround(check->timeout.value * 1000) : default_timeout_ms;
 	json_object_set_new(args, "timeout_ms", json_integer(timeout_ms));
 	json_t *retry = json_object();
 	json_object_set_new(retry, "attempts", json_integer(PLAN_HTTP_ATTEMPTS));
@@ -247,11 +239,8 @@ static json_t *http_check_args(const char *stage_name, const char *base_url, con
 
 static void add_health_checks(struct plan_builder *builder, const struct model_stage *stage, const char *title)
 {
-	const json_t *health = json_object_get(stage_target(stage), "health");
-	size_t index;
-	const json_t *check;
-	json_array_foreach(health, index, check) {
-		json_t *args = http_check_args(stage->name.text, stage->base_url, check, PLAN_HTTP_TIMEOUT_MS);
+	for (size_t i = 0; i < stage->health_check_count; i++) {
+		json_t *args = http_check_args(stage->name.text, stage->base_url, &stage->health_checks[i], PLAN_HTTP_TIMEOUT_MS);
 		char *step_title = xasprintf("%s: %s", title, json_string_value(json_object_get(args, "path")));
 		add_step(builder, "http.check", step_title, args);
 		free(step_title);
@@ -351,13 +340,10 @@ static json_t *snapshot_args(struct plan_builder *builder, const struct model_st
 
 static json_t *request_definitions(const struct model_load_test *load_test, const struct model_scenario *scenario)
 {
-	const json_t *root = load_test->source ? load_test->source->document.root : NULL;
-	const json_t *common_headers = json_object_get(root, "headers");
 	json_t *requests = json_array();
-	size_t index;
-	const json_t *request;
-	json_array_foreach(json_object_get(root, "requests"), index, request) {
-		const char *name = json_string_value(json_object_get(request, "name"));
+	for (size_t r = 0; r < load_test->request_count; r++) {
+		const struct model_request *request = &load_test->requests[r];
+		const char *name = request->name.text;
 		bool wanted = scenario->requests.count == 0;
 		for (size_t i = 0; i < scenario->requests.count && !wanted; i++)
 			wanted = name && strcmp(scenario->requests.items[i].text, name) == 0;
@@ -365,22 +351,21 @@ static json_t *request_definitions(const struct model_load_test *load_test, cons
 			continue;
 		json_t *definition = json_object();
 		json_object_set_new(definition, "name", json_string(name ? name : ""));
-		const char *method = json_string_value(json_object_get(request, "method"));
-		json_object_set_new(definition, "method", json_string(method ? method : "GET"));
-		json_object_set_new(definition, "path", json_deep_copy(json_object_get(request, "path")));
-		const json_t *weight = json_object_get(request, "weight");
-		json_object_set_new(definition, "weight", json_integer(json_is_integer(weight) ? json_integer_value(weight) : 1));
+		json_object_set_new(definition, "method", json_string(request->method ? request->method : "GET"));
+		if (request->path)
+			json_object_set_new(definition, "path", json_string(request->path));
+		json_object_set_new(definition, "weight", json_integer(request->weight));
 		/* the file's common headers, overridden by the request's own */
-		json_t *headers = json_is_object(common_headers) ? json_deep_copy(common_headers) : json_object();
-		if (json_is_object(json_object_get(request, "headers")))
-			json_object_update(headers, json_object_get(request, "headers"));
+		json_t *headers = json_is_object(load_test->headers) ? json_deep_copy(load_test->headers) : json_object();
+		if (json_is_object(request->headers))
+			json_object_update(headers, (json_t *)request->headers);
 		json_object_set_new(definition, "headers", headers);
-		if (json_object_get(request, "json"))
-			json_object_set_new(definition, "body_json", json_deep_copy(json_object_get(request, "json")));
-		if (json_object_get(request, "body"))
-			json_object_set_new(definition, "body", json_deep_copy(json_object_get(request, "body")));
-		if (json_object_get(request, "expect"))
-			json_object_set_new(definition, "expect", json_deep_copy(json_object_get(request, "expect")));
+		if (request->json_body)
+			json_object_set_new(definition, "body_json", json_deep_copy(request->json_body));
+		if (request->body)
+			json_object_set_new(definition, "body", json_deep_copy(request->body));
+		if (request->expect)
+			json_object_set_new(definition, "expect", json_deep_copy(request->expect));
 		json_array_append_new(requests, definition);
 	}
 	return requests;
@@ -457,14 +442,11 @@ static void add_loadtest_steps(struct plan_builder *builder, const struct model_
 		if (!load_test->target_stage.text || strcmp(load_test->target_stage.text, stage->name.text) != 0)
 			continue;
 		use_input(builder, load_test->source);
-		const json_t *target = json_object_get(load_test->source->document.root, "target");
-		const json_t *compliance_mode = json_object_get(target, "compliance_mode");
-
 		begin_phase(builder, "validate-compliance-mode");
-		if (compliance_mode) {
+		if (load_test->compliance_mode.present) {
 			long long timeout_ms = load_test->timeout.present ? llround(load_test->timeout.value * 1000) : PLAN_HTTP_TIMEOUT_MS;
 			add_step(builder, "http.check", "Validate compliance mode",
-				 http_check_args(stage->name.text, stage->base_url, compliance_mode, timeout_ms));
+				 http_check_args(stage->name.text, stage->base_url, &load_test->compliance_mode, timeout_ms));
 		} else {
 			add_step(builder, "stage.validate", "Validate the stage before load", stage_validate_args(stage));
 		}
