@@ -334,7 +334,8 @@ int purl_normalize(struct purl *purl, char **error)
 		purl->qualifiers[kept++] = *qualifier;
 	}
 	purl->qualifier_count = kept;
-	qsort(purl->qualifiers, purl->qualifier_count, sizeof(*purl->qualifiers), compare_qualifiers);
+	if (purl->qualifier_count > 1)
+		qsort(purl->qualifiers, purl->qualifier_count, sizeof(*purl->qualifiers), compare_qualifiers);
 	return normalize_type_rules(purl, error);
 }
 
