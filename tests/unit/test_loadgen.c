@@ -1,0 +1,488 @@
+/* Unit tests of the load engine's parts: histogram accuracy and merge, percentile math, the
+ * response parser on split, chunked and pipelined input, the rate schedules, the request mix. */
+#include <math.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "loadgen.h"
+#include "loadgen_hist.h"
+#include "loadgen_http.h"
+#include "loadgen_schedule.h"
+#include "banned.h"
+
+static int compare_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The exact percentile as HdrHistogram defines its target count: the ceil(p/100*n)-th value. */
+static int64_t exact_percentile(const int64_t *sorted, size_t count, double percentile)
+{
+	size_t rank = (size_t)ceil(percentile / 100.0 * (double)count);
+	if (rank < 1)
+		rank = 1;
+	return sorted[rank - 1];
+}
+
+START_TEST(hist_layout_matches_hdrhistogram)
+{
+	struct loadgen_hist hist;
+	loadgen_hist_init(&hist);
+	ck_assert_int_eq(hist.sub_bucket_count, 2048);
+	ck_assert_int_eq(hist.sub_bucket_half_count, 1024);
+	ck_assert_int_eq(hist.unit_magnitude, 0);
+	ck_assert_int_eq(hist.bucket_count, 16);
+	ck_assert_int_eq(hist.counts_len, 17 * 1024);
+	/* exact below 2048, then buckets twice as wide per power of two */
+	for (int64_t value = 0; value < 2048; value++)
+		ck_assert_int_eq(loadgen_hist_value_at_index(&hist, loadgen_hist_index(&hist, value)), value);
+	ck_assert_int_eq(loadgen_hist_lowest_equivalent(&hist, 2049), 2048);
+	ck_assert_int_eq(loadgen_hist_highest_equivalent(&hist, 2048), 2049);
+	ck_assert_int_eq(loadgen_hist_lowest_equivalent(&hist, 10007), 10000);
+	ck_assert_int_eq(loadgen_hist_highest_equivalent(&hist, 10007), 10007);
+	/* every equivalent range stays within 1/1000 of its value (3 significant digits) */
+	for (int64_t value = 1; value <= LOADGEN_HIST_HIGHEST; value = value * 3 / 2 + 1) {
+		int64_t low = loadgen_hist_lowest_equivalent(&hist, value), high = loadgen_hist_highest_equivalent(&hist, value);
+		ck_assert(low <= value && value <= high);
+		ck_assert((double)(high - low) <= (double)value / 1000.0 + 1e-9);
+	}
+	loadgen_hist_release(&hist);
+}
+END_TEST
+
+START_TEST(hist_percentiles_of_one_to_hundred)
+{
+	struct loadgen_hist hist;
+	loadgen_hist_init(&hist);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 50), 0);
+	for (int64_t value = 1; value <= 100; value++)
+		loadgen_hist_record(&hist, value);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 0), 1);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 50), 50);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 90), 90);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 99), 99);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 99.9), 100);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 100), 100);
+	ck_assert_int_eq(hist.min, 1);
+	ck_assert_int_eq(hist.max, 100);
+	ck_assert(fabs(loadgen_hist_mean(&hist) - 50.5) < 1e-9);
+	loadgen_hist_release(&hist);
+}
+END_TEST
+
+/* Uniform and exponential latencies: every percentile within 0.1% of the exact one. */
+START_TEST(hist_accuracy_on_known_distributions)
+{
+	enum { COUNT = 200000 };
+	int64_t *values = malloc(COUNT * sizeof(*values));
+	for (int distribution = 0; distribution < 3; distribution++) {
+		struct loadgen_hist hist;
+		loadgen_hist_init(&hist);
+		uint64_t state = 88172645463325252ULL;
+		for (int i = 0; i < COUNT; i++) {
+			state ^= state << 13;
+			state ^= state >> 7;
+			state ^= state << 17;
+			double unit = (double)(state >> 11) / 9007199254740992.0;
+			if (distribution == 0)
+				values[i] = 1 + (int64_t)(unit * 1000000);                  /* uniform 1 µs .. 1 s */
+			else if (distribution == 1)
+				values[i] = 1 + (int64_t)(-log(1.0 - unit) * 2000.0);       /* exponential, mean 2 ms */
+			else
+				values[i] = 1 + (int64_t)exp(unit * log(50000000.0));       /* log-uniform to 50 s */
+			loadgen_hist_record(&hist, values[i]);
+		}
+		qsort(values, COUNT, sizeof(*values), compare_int64);
+		static const double percentiles[] = {1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99};
+		for (size_t p = 0; p < sizeof(percentiles) / sizeof(percentiles[0]); p++) {
+			int64_t exact = exact_percentile(values, COUNT, percentiles[p]);
+			int64_t reported = loadgen_hist_percentile(&hist, percentiles[p]);
+			ck_assert_msg(reported >= exact && (double)(reported - exact) <= (double)exact / 1000.0 + 1,
+				      "distribution %d p%g: exact %lld, reported %lld", distribution, percentiles[p],
+				      (long long)exact, (long long)reported);
+		}
+		ck_assert_int_eq(loadgen_hist_percentile(&hist, 100), values[COUNT - 1]);
+		ck_assert_uint_eq(hist.total_count, COUNT);
+		loadgen_hist_release(&hist);
+	}
+	free(values);
+}
+END_TEST
+
+START_TEST(hist_merge_equals_recording_everything)
+{
+	struct loadgen_hist workers[3], merged, all;
+	loadgen_hist_init(&merged);
+	loadgen_hist_init(&all);
+	for (int w = 0; w < 3; w++)
+		loadgen_hist_init(&workers[w]);
+	for (int64_t i = 1; i <= 30000; i++) {
+		int64_t value = (i * 7919) % 5000000 + 1;
+		loadgen_hist_record(&workers[i % 3], value);
+		loadgen_hist_record(&all, value);
+	}
+	for (int w = 0; w < 3; w++) {
+		ck_assert_int_eq(loadgen_hist_merge(&merged, &workers[w]), 0);
+		loadgen_hist_release(&workers[w]);
+	}
+	ck_assert_uint_eq(merged.total_count, all.total_count);
+	ck_assert_int_eq(merged.min, all.min);
+	ck_assert_int_eq(merged.max, all.max);
+	ck_assert_int_eq(memcmp(merged.counts, all.counts, (size_t)all.counts_len * sizeof(*all.counts)), 0);
+	ck_assert_int_eq(loadgen_hist_percentile(&merged, 99), loadgen_hist_percentile(&all, 99));
+	struct loadgen_hist other;
+	ck_assert_int_eq(loadgen_hist_init_range(&other, 1, 1000, 2), 0);
+	ck_assert_int_eq(loadgen_hist_merge(&merged, &other), -1);
+	loadgen_hist_release(&other);
+	loadgen_hist_release(&merged);
+	loadgen_hist_release(&all);
+}
+END_TEST
+
+START_TEST(hist_clamps_beyond_range)
+{
+	struct loadgen_hist hist;
+	loadgen_hist_init(&hist);
+	loadgen_hist_record(&hist, 1000);
+	loadgen_hist_record(&hist, 120000000); /* 2 minutes: beyond 60 s */
+	loadgen_hist_record(&hist, -5);
+	ck_assert_uint_eq(hist.total_count, 3);
+	ck_assert_int_eq(hist.max, 120000000);
+	ck_assert_int_eq(hist.min, 0);
+	ck_assert_int_eq(loadgen_hist_percentile(&hist, 100), 120000000);
+	ck_assert(loadgen_hist_percentile(&hist, 99) >= LOADGEN_HIST_HIGHEST);
+	loadgen_hist_reset(&hist);
+	ck_assert_uint_eq(hist.total_count, 0);
+	ck_assert_int_eq(loadgen_hist_init_range(&(struct loadgen_hist){0}, 0, 10, 3), -1);
+	loadgen_hist_release(&hist);
+}
+END_TEST
+
+/* Feeds `text` in pieces of `piece` bytes; returns the number of complete responses, leaving
+ * the status of the last in *status and the parser's final state in *state. */
+static int parse_pieces(const char *text, size_t piece, bool no_body, int *status, enum loadgen_parse_state *state,
+			uint64_t *body_bytes)
+{
+	struct loadgen_parser *parser = malloc(sizeof(*parser));
+	loadgen_parser_reset(parser, no_body);
+	size_t length = strlen(text), offset = 0;
+	int responses = 0;
+	*body_bytes = 0;
+	while (offset < length) {
+		size_t take = length - offset < piece ? length - offset : piece;
+		size_t used = loadgen_parser_feed(parser, text + offset, take);
+		offset += used;
+		if (parser->state == LOADGEN_PARSE_ERROR)
+			break;
+		if (parser->state == LOADGEN_PARSE_DONE) {
+			responses++;
+			*status = parser->status;
+			*body_bytes += parser->body_bytes;
+			loadgen_parser_reset(parser, no_body);
+		}
+	}
+	*state = parser->state;
+	free(parser);
+	return responses;
+}
+
+START_TEST(parser_content_length_split_anywhere)
+{
+	const char *text = "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 12\r\nContent-Type: text/plain\r\n\r\nhello world\n";
+	for (size_t piece = 1; piece <= strlen(text); piece++) {
+		int status = 0;
+		enum loadgen_parse_state state;
+		uint64_t body = 0;
+		ck_assert_int_eq(parse_pieces(text, piece, false, &status, &state, &body), 1);
+		ck_assert_int_eq(status, 200);
+		ck_assert_uint_eq(body, 12);
+		ck_assert_int_eq(state, LOADGEN_PARSE_STATUS_LINE);
+	}
+}
+END_TEST
+
+START_TEST(parser_chunked_split_anywhere)
+{
+	const char *text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+			   "5;name=value\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-Trailer: yes\r\n\r\n";
+	for (size_t piece = 1; piece <= strlen(text); piece++) {
+		int status = 0;
+		enum loadgen_parse_state state;
+		uint64_t body = 0;
+		ck_assert_int_eq(parse_pieces(text, piece, false, &status, &state, &body), 1);
+		ck_assert_uint_eq(body, 15);
+	}
+}
+END_TEST
+
+START_TEST(parser_pipelined_responses)
+{
+	const char *text = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+			   "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+			   "HTTP/1.1 204 No Content\r\n\r\n"
+			   "HTTP/1.1 503 Busy\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+	for (size_t piece = 1; piece <= strlen(text); piece += 3) {
+		int status = 0;
+		enum loadgen_parse_state state;
+		uint64_t body = 0;
+		ck_assert_int_eq(parse_pieces(text, piece, false, &status, &state, &body), 4);
+		ck_assert_int_eq(status, 503);
+		ck_assert_uint_eq(body, 5);
+	}
+}
+END_TEST
+
+START_TEST(parser_head_close_and_http10)
+{
+	struct loadgen_parser *parser = malloc(sizeof(*parser));
+	const char *head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
+	loadgen_parser_reset(parser, true);
+	ck_assert_uint_eq(loadgen_parser_feed(parser, head, strlen(head)), strlen(head));
+	ck_assert_int_eq(parser->state, LOADGEN_PARSE_DONE);
+	ck_assert(!parser->connection_close);
+
+	const char *until_close = "HTTP/1.0 200 OK\r\n\r\nsome body";
+	loadgen_parser_reset(parser, false);
+	loadgen_parser_feed(parser, until_close, strlen(until_close));
+	ck_assert_int_eq(parser->state, LOADGEN_PARSE_BODY_UNTIL_CLOSE);
+	ck_assert_int_eq(loadgen_parser_eof(parser), 0);
+	ck_assert_uint_eq(parser->body_bytes, 9);
+	ck_assert(parser->connection_close);
+
+	const char *closing = "HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 1\r\n\r\nx";
+	loadgen_parser_reset(parser, false);
+	loadgen_parser_feed(parser, closing, strlen(closing));
+	ck_assert_int_eq(parser->state, LOADGEN_PARSE_DONE);
+	ck_assert(parser->connection_close);
+
+	const char *cut = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
+	loadgen_parser_reset(parser, false);
+	loadgen_parser_feed(parser, cut, strlen(cut));
+	ck_assert_int_eq(loadgen_parser_eof(parser), -1);
+	ck_assert_int_eq(parser->state, LOADGEN_PARSE_ERROR);
+	free(parser);
+}
+END_TEST
+
+START_TEST(parser_refuses_malformed)
+{
+	static const char *const bad[] = {
+		"HTTP/2 200 OK\r\n\r\n",
+		"HTTP/1.1 2x0 OK\r\n\r\n",
+		"HTTP/1.1 200OK\r\n\r\n",
+		"HTTP/1.1 099 Low\r\n\r\n",
+		"garbage\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 12a\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n11111111111111111\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int status = 0;
+		enum loadgen_parse_state state;
+		uint64_t body = 0;
+		ck_assert_int_eq(parse_pieces(bad[i], 4096, false, &status, &state, &body), 0);
+		ck_assert_msg(state == LOADGEN_PARSE_ERROR, "accepted: %s", bad[i]);
+	}
+	/* an endless header line stops at the line limit */
+	struct loadgen_parser *parser = malloc(sizeof(*parser));
+	loadgen_parser_reset(parser, false);
+	char *long_line = malloc(100000);
+	memset(long_line, 'a', 100000);
+	loadgen_parser_feed(parser, "HTTP/1.1 200 OK\r\nX: ", 20);
+	loadgen_parser_feed(parser, long_line, 100000);
+	ck_assert_int_eq(parser->state, LOADGEN_PARSE_ERROR);
+	free(long_line);
+	free(parser);
+}
+END_TEST
+
+START_TEST(serialize_and_parse_url)
+{
+	struct strbuf out;
+	strbuf_init(&out);
+	const char *headers[] = {"Accept: */*", "X-Test: 1"};
+	ck_assert_int_eq(loadgen_http_serialize(&out, "POST", "127.0.0.1:8080", "/api?q=1", headers, 2, "{}", 2), 0);
+	ck_assert_str_eq(out.buf, "POST /api?q=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: */*\r\nX-Test: 1\r\n"
+				  "Content-Length: 2\r\n\r\n{}");
+	strbuf_reset(&out);
+	const char *own_host[] = {"host: example.org"};
+	ck_assert_int_eq(loadgen_http_serialize(&out, "GET", "h", "/", own_host, 1, NULL, 0), 0);
+	ck_assert_str_eq(out.buf, "GET / HTTP/1.1\r\nhost: example.org\r\n\r\n");
+	const char *broken[] = {"X-Evil: a\r\nInjected: b"};
+	ck_assert_int_eq(loadgen_http_serialize(&out, "GET", "h", "/", broken, 1, NULL, 0), -1);
+	const char *no_colon[] = {"NoColon"};
+	ck_assert_int_eq(loadgen_http_serialize(&out, "GET", "h", "/", no_colon, 1, NULL, 0), -1);
+	ck_assert_int_eq(loadgen_http_serialize(&out, "G ET", "h", "/", NULL, 0, NULL, 0), -1);
+	strbuf_release(&out);
+
+	char *host, *port, *target;
+	ck_assert_int_eq(loadgen_parse_url("http://127.0.0.1:8080/a/b?c", &host, &port, &target), 0);
+	ck_assert_str_eq(host, "127.0.0.1");
+	ck_assert_str_eq(port, "8080");
+	ck_assert_str_eq(target, "/a/b?c");
+	free(host), free(port), free(target);
+	ck_assert_int_eq(loadgen_parse_url("http://[::1]:81", &host, &port, &target), 0);
+	ck_assert_str_eq(host, "::1");
+	ck_assert_str_eq(target, "/");
+	free(host), free(port), free(target);
+	ck_assert_int_eq(loadgen_parse_url("http://localhost?x=1#frag", &host, &port, &target), 0);
+	ck_assert_str_eq(port, "80");
+	ck_assert_str_eq(target, "/?x=1");
+	free(host), free(port), free(target);
+	ck_assert_int_eq(loadgen_parse_url("https://x/", &host, &port, &target), -1);
+	ck_assert_int_eq(loadgen_parse_url("http://x:0/", &host, &port, &target), -1);
+	ck_assert_int_eq(loadgen_parse_url("http://x:70000/", &host, &port, &target), -1);
+	ck_assert_int_eq(loadgen_parse_url("http://user@x/", &host, &port, &target), -1);
+	ck_assert_int_eq(loadgen_parse_url("http:///", &host, &port, &target), -1);
+}
+END_TEST
+
+START_TEST(schedule_constant_rate)
+{
+	struct loadgen_stage stage = {.duration_ns = 2000000000LL, .target_rate = 1000};
+	struct loadgen_schedule schedule = {.start_rate = 1000, .stages = &stage, .stage_count = 1};
+	for (uint64_t i = 0; i < 2000; i++)
+		ck_assert_int_eq(loadgen_schedule_time(&schedule, i), (int64_t)i * 1000000);
+	ck_assert_int_eq(loadgen_schedule_time(&schedule, 2000), -1);
+	ck_assert_uint_eq(loadgen_schedule_total(&schedule), 2000);
+}
+END_TEST
+
+START_TEST(schedule_ramping_rate)
+{
+	/* 0 -> 100 req/s over 10 s: N(t) = 5 t^2, so request n is due at sqrt(n / 5) s */
+	struct loadgen_stage ramp = {.duration_ns = 10000000000LL, .target_rate = 100};
+	struct loadgen_schedule schedule = {.start_rate = 0, .stages = &ramp, .stage_count = 1};
+	ck_assert_uint_eq(loadgen_schedule_total(&schedule), 500);
+	for (uint64_t n = 0; n < 500; n++) {
+		double expected = sqrt((double)n / 5.0) * 1e9;
+		ck_assert(llabs(loadgen_schedule_time(&schedule, n) - (int64_t)llround(expected)) <= 1);
+	}
+	ck_assert_int_eq(loadgen_schedule_time(&schedule, 500), -1);
+
+	/* 10 req/s for 1 s (10 requests), ramp 10 -> 30 over 1 s (20), down 30 -> 0 over 2 s (30) */
+	struct loadgen_stage stages[] = {{1000000000LL, 10}, {1000000000LL, 30}, {2000000000LL, 0}};
+	struct loadgen_schedule staged = {.start_rate = 10, .stages = stages, .stage_count = 3};
+	ck_assert_uint_eq(loadgen_schedule_total(&staged), 60);
+	ck_assert_int_eq(loadgen_schedule_time(&staged, 5), 500000000);
+	ck_assert_int_eq(loadgen_schedule_time(&staged, 10), 1000000000);
+	/* in the ramp: 10 t + 10 t^2 = 10 -> t = (sqrt(5) - 1) / 2 */
+	ck_assert(llabs(loadgen_schedule_time(&staged, 20) - (1000000000LL + llround((sqrt(5.0) - 1) / 2 * 1e9))) <= 1);
+	ck_assert_int_eq(loadgen_schedule_time(&staged, 30), 2000000000);
+	/* ramp down: 30 t - 7.5 t^2 = 15 -> t = 2 - sqrt(2) */
+	ck_assert(llabs(loadgen_schedule_time(&staged, 45) - (2000000000LL + llround((2 - sqrt(2.0)) * 1e9))) <= 1);
+	ck_assert_int_eq(loadgen_schedule_time(&staged, 60), -1);
+	int64_t previous = -1;
+	for (uint64_t n = 0; n < 60; n++) {
+		int64_t at = loadgen_schedule_time(&staged, n);
+		ck_assert(at > previous);
+		previous = at;
+	}
+}
+END_TEST
+
+START_TEST(mix_and_durations)
+{
+	unsigned weights[] = {3, 1, 4};
+	for (uint64_t start = 0; start < 80; start += 8) {
+		unsigned seen[3] = {0};
+		for (uint64_t i = start; i < start + 8; i++)
+			seen[loadgen_mix_pick(weights, 3, 8, i)]++;
+		ck_assert_uint_eq(seen[0], 3);
+		ck_assert_uint_eq(seen[1], 1);
+		ck_assert_uint_eq(seen[2], 4);
+	}
+	int64_t ns;
+	ck_assert_int_eq(loadgen_parse_duration("250ms", &ns), 0);
+	ck_assert_int_eq(ns, 250000000);
+	ck_assert_int_eq(loadgen_parse_duration("1m30s", &ns), 0);
+	ck_assert_int_eq(ns, 90000000000LL);
+	ck_assert_int_eq(loadgen_parse_duration("2", &ns), 0);
+	ck_assert_int_eq(ns, 2000000000);
+	ck_assert_int_eq(loadgen_parse_duration("500us", &ns), 0);
+	ck_assert_int_eq(ns, 500000);
+	ck_assert_int_eq(loadgen_parse_duration("", &ns), -1);
+	ck_assert_int_eq(loadgen_parse_duration("5x", &ns), -1);
+	ck_assert_int_eq(loadgen_parse_duration("-1s", &ns), -1);
+}
+END_TEST
+
+/* A port nobody listens on: every request is a connect error, nothing leaks. */
+START_TEST(run_against_refused_port)
+{
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t length = sizeof(address);
+	ck_assert_int_eq(bind(listener, (struct sockaddr *)&address, length), 0);
+	ck_assert_int_eq(getsockname(listener, (struct sockaddr *)&address, &length), 0);
+	close(listener); /* bound, never listened: the port refuses */
+	static const char wire[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct loadgen_request request = {.name = "/", .wire = wire, .wire_length = sizeof(wire) - 1, .weight = 1};
+	struct loadgen_stage stage = {.duration_ns = 300000000LL, .target_rate = 200};
+	struct loadgen_config config = {.request_count = 1, .requests = &request, .executor = LOADGEN_CONSTANT_RATE,
+					.schedule = {.start_rate = 200, .stages = &stage, .stage_count = 1},
+					.connections = 4, .threads = 2, .timeout_ns = 1000000000LL, .late_threshold_ns = 1000000};
+	memcpy(&config.address, &address, sizeof(address));
+	config.address_length = sizeof(address);
+	struct loadgen_result result;
+	char *error = NULL;
+	ck_assert_int_eq(loadgen_run(&config, &result, &error), 0);
+	ck_assert_ptr_null(error);
+	ck_assert_uint_eq(result.counts.responses, 0);
+	ck_assert_uint_gt(result.counts.connect_errors, 0);
+	ck_assert_uint_eq(loadgen_error_count(&result.counts), result.counts.connect_errors);
+	/* every scheduled request is a connect error or was dropped (connections back off) */
+	ck_assert_uint_le(result.counts.connect_errors + result.counts.dropped_sends, 61);
+	ck_assert_uint_ge(result.counts.connect_errors + result.counts.dropped_sends, 59);
+	loadgen_result_release(&result);
+
+	config.threads = 8; /* more threads than connections */
+	ck_assert_int_eq(loadgen_run(&config, &result, &error), -1);
+	ck_assert_ptr_nonnull(error);
+	free(error);
+	loadgen_result_release(&result);
+}
+END_TEST
+
+static Suite *loadgen_suite(void)
+{
+	Suite *suite = suite_create("loadgen");
+	TCase *hist = tcase_create("histogram");
+	tcase_add_test(hist, hist_layout_matches_hdrhistogram);
+	tcase_add_test(hist, hist_percentiles_of_one_to_hundred);
+	tcase_add_test(hist, hist_accuracy_on_known_distributions);
+	tcase_add_test(hist, hist_merge_equals_recording_everything);
+	tcase_add_test(hist, hist_clamps_beyond_range);
+	tcase_set_timeout(hist, 60);
+	suite_add_tcase(suite, hist);
+	TCase *http = tcase_create("http");
+	tcase_add_test(http, parser_content_length_split_anywhere);
+	tcase_add_test(http, parser_chunked_split_anywhere);
+	tcase_add_test(http, parser_pipelined_responses);
+	tcase_add_test(http, parser_head_close_and_http10);
+	tcase_add_test(http, parser_refuses_malformed);
+	tcase_add_test(http, serialize_and_parse_url);
+	suite_add_tcase(suite, http);
+	TCase *schedule = tcase_create("schedule");
+	tcase_add_test(schedule, schedule_constant_rate);
+	tcase_add_test(schedule, schedule_ramping_rate);
+	tcase_add_test(schedule, mix_and_durations);
+	suite_add_tcase(suite, schedule);
+	TCase *engine = tcase_create("engine");
+	tcase_add_test(engine, run_against_refused_port);
+	tcase_set_timeout(engine, 30);
+	suite_add_tcase(suite, engine);
+	return suite;
+}
+
+CHECK_MAIN(loadgen_suite)
