@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# End to end: goose-run load against nginx on loopback (a config in a temp dir, a free port,
+# stopped by pid): a fixed rate is met with no errors, --max runs, refused connections are
+# counted as connect errors with exit 1, --json has its fields, usage errors exit 2.
+source "$(dirname "$0")/lib.sh"
+RUN=${GOOSE_RUN:-$(cd "$(dirname "$0")/../.." && pwd)/${BIN:-bin}/goose-run}
+NGINX=${NGINX:-/usr/sbin/nginx}
+T=$E2E_TMP
+
+check_contains "usage: no URL" 2 "no URL given" -- "$RUN" load
+check_contains "usage: not http" 2 "is not an http:// URL" -- "$RUN" load https://127.0.0.1/
+check_contains "usage: rate and max" 2 "exclude each other" -- "$RUN" load http://127.0.0.1:1/ --rate 10 --max
+check_contains "usage: bad header" 2 "would break the request" -- "$RUN" load http://127.0.0.1:1/ --header NoColon
+check_contains "help lists load" 0 "load URL" -- "$RUN" --help
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A refused port needs no server: every request is a connect error.
+REFUSED=$(free_port)
+check_contains "connection refused: connect errors, exit 1" 1 "connect " -- \
+	"$RUN" load "http://127.0.0.1:$REFUSED/" --rate 100 --duration 1s --connections 4 --threads 2
+out=$("$RUN" load "http://127.0.0.1:$REFUSED/" --rate 100 --duration 1s --connections 4 --threads 2 --json 2>/dev/null)
+connect=$(jq '.errors_by_class.connect' <<<"$out")
+if [ "${connect:-0}" -gt 0 ] && [ "$(jq '.requests' <<<"$out")" = 0 ] && [ "$(jq '.errors' <<<"$out")" = "$connect" ]; then
+	pass "connection refused: JSON counts connect errors ($connect)"
+else
+	fail "connection refused: JSON counts connect errors" "$out"
+fi
+
+if [ ! -x "$NGINX" ]; then
+	echo "skip: nginx not found at $NGINX (install it with scripts/install-deps.sh); the nginx cases did not run"
+	finish
+	exit $?
+fi
+
+PORT=$(free_port)
+mkdir -p "$T/nginx/logs" "$T/nginx/tmp"
+cat >"$T/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	client_body_temp_path $T/nginx/tmp;
+	proxy_temp_path $T/nginx/tmp;
+	fastcgi_temp_path $T/nginx/tmp;
+	uwsgi_temp_path $T/nginx/tmp;
+	scgi_temp_path $T/nginx/tmp;
+	server {
+		listen 127.0.0.1:$PORT;
+		location / { return 200 "hello from nginx\n"; }
+		location /missing { return 404; }
+	}
+}
+CONF
+"$NGINX" -c "$T/nginx/nginx.conf" -p "$T/nginx" 2>"$T/nginx/start.log" &
+NGINX_PID=$!
+trap 'kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
+for _ in $(seq 50); do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
+	sleep 0.1
+done
+URL="http://127.0.0.1:$PORT/"
+
+out=$("$RUN" load "$URL" --rate 1000 --duration 2s --connections 16 --json)
+status=$?
+rps=$(jq '.rps' <<<"$out")
+if [ "$status" -eq 0 ] && [ "$(jq '.errors' <<<"$out")" = 0 ] &&
+	awk -v r="$rps" 'BEGIN { exit !(r >= 950 && r <= 1050) }' && [ "$(jq '.requests' <<<"$out")" -ge 1900 ]; then
+	pass "a fixed rate of 1000 req/s for 2 s: $rps req/s, 0 errors"
+else
+	fail "a fixed rate of 1000 req/s for 2 s" "exit $status" "$out"
+fi
+if jq -e '(.requests|type) == "number" and (.errors|type) == "number" and (.duration_s|type) == "number" and
+	(.rps|type) == "number" and ([.latency_us.p50, .latency_us.p90, .latency_us.p99, .latency_us.p999, .latency_us.max] |
+	all(type == "number")) and .latency_us.p50 <= .latency_us.p99 and .latency_us.p99 <= .latency_us.max and
+	.executor == "constant-rate" and (.series | length) == 2' <<<"$out" >/dev/null; then
+	pass "JSON has requests, errors, duration_s, rps, latency_us percentiles and a series per second"
+else
+	fail "JSON fields" "$out"
+fi
+
+out=$("$RUN" load "$URL" --max --duration 1s --connections 8 --threads 2 --json)
+status=$?
+if [ "$status" -eq 0 ] && [ "$(jq '.errors' <<<"$out")" = 0 ] && [ "$(jq '.requests' <<<"$out")" -gt 1000 ] &&
+	[ "$(jq -r '.executor' <<<"$out")" = max-throughput ]; then
+	pass "--max runs: $(jq '.rps' <<<"$out") req/s"
+else
+	fail "--max runs" "exit $status" "$out"
+fi
+
+out=$("$RUN" load "$URL" --rate 200 --ramp-to 600 --duration 2s --connections 8 --json)
+requests=$(jq '.requests' <<<"$out")
+if [ "$(jq -r '.executor' <<<"$out")" = ramping-rate ] && [ "$requests" -ge 760 ] && [ "$requests" -le 820 ]; then
+	pass "a ramp from 200 to 600 req/s over 2 s sends about 800 requests ($requests)"
+else
+	fail "ramping rate" "$out"
+fi
+
+check_contains "text output" 0 "latency (us)  p50" -- "$RUN" load "$URL" --rate 100 --duration 1s --connections 2
+check_contains "404s are errors of class 4xx, exit 1" 1 "4xx 100" -- \
+	"$RUN" load "${URL}missing" --rate 100 --duration 1s --connections 2
+printf '{"a":1}' >"$T/body.json"
+check_contains "POST with a body and headers" 0 "0 (connect 0" -- "$RUN" load "$URL" --method POST --body "$T/body.json" \
+	--header 'Content-Type: application/json' --rate 50 --duration 1s --connections 2
+
+# the target goes away mid-run: the rest are connect errors or resets, exit 1
+"$RUN" load "$URL" --rate 200 --duration 2s --connections 4 --threads 2 --json >"$T/midrun.json" 2>/dev/null &
+LOAD_PID=$!
+sleep 1
+kill "$NGINX_PID"
+wait "$NGINX_PID" 2>/dev/null
+wait "$LOAD_PID"
+status=$?
+if [ "$status" -eq 1 ] && jq -e '.requests > 100 and (.errors_by_class.connect + .errors_by_class.reset) > 0' "$T/midrun.json" >/dev/null; then
+	pass "server stopped mid-run: $(jq -c '.errors_by_class' "$T/midrun.json")"
+else
+	fail "server stopped mid-run" "exit $status" "$(cat "$T/midrun.json")"
+fi
+finish
