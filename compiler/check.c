@@ -22,7 +22,6 @@ void analysis_release(struct analysis *analysis)
 size_t check_project(const struct project *project, const struct check_options *options, struct analysis *analysis,
 		     struct diag_list *diags)
 {
-	(void)options; /* date rules (secret rotation, waiver expiry) come with the rules engine */
 	size_t errors_before = diag_count(diags, DIAG_ERROR);
 	struct analysis local;
 	struct analysis *result = analysis;
@@ -34,11 +33,13 @@ size_t check_project(const struct project *project, const struct check_options *
 	xref_build(&result->table, &result->model, project, diags);
 	xref_resolve_all(&result->table, &result->model, project, diags);
 
-	struct lint_context context = { &result->model, &result->table, project };
+	struct lint_context context = { &result->model, &result->table, project, options ? options->now : 0 };
 	lint_stages(&context, diags);
 	lint_thresholds(&context, diags);
 	lint_coverage(&context, diags);
 	lint_sensitive_labels(&context, diags);
+	lint_compliance(&context, diags);
+	lint_secret_rotation(&context, diags);
 
 	xref_report_unused(&result->table, &result->model, diags);
 	if (!analysis)

@@ -1,8 +1,12 @@
 /* The structural and coverage rules that run on the resolved model: one function per rule
- * family, one file per family (stages.c, thresholds.c, coverage.c). Each appends findings to a
- * diag_list under stable rule ids that `goosec explain` documents. */
+ * family, one file per family (stages.c, thresholds.c, coverage.c, compliance.c, rotation.c).
+ * Each appends findings to a diag_list under stable rule ids that `goosec explain` documents. */
 #ifndef GOOSE_LINT_H
 #define GOOSE_LINT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <time.h>
 
 #include "diag.h"
 #include "model.h"
@@ -15,6 +19,7 @@ struct lint_context {
 	const struct model *model;
 	struct xref_table *table;
 	const struct project *project;
+	time_t now; /* "now" for date rules (check_options.now) */
 };
 
 /* Stages form one chain from one root: no gap, cycle, fork or second root; names match files. */
@@ -31,5 +36,28 @@ void lint_coverage(const struct lint_context *context, struct diag_list *diags);
 /* No alert, recording rule or dashboard query may return a series that can still carry one of
  * goose.yaml's sensitive_labels, and no alert may set one or show it in a template. */
 void lint_sensitive_labels(const struct lint_context *context, struct diag_list *diags);
+
+/* The rules of security/policies/compliance-rules.yaml: forbidden PCRE2 patterns over the text of
+ * the files they select, and `require` conditions at JSON Pointer paths of the documents of a
+ * kind (narrowed by `where`). A finding carries the compliance rule's own id and severity. */
+void lint_compliance(const struct lint_context *context, struct diag_list *diags);
+
+/* Called by compliance_pointer_walk for each value a pointer reaches (`value` not NULL) and for
+ * each branch that stops short (`value` NULL): `pointer` is the concrete JSON Pointer, wildcards
+ * replaced, and for a missing value the rest of the path as written. */
+typedef void (*compliance_visit)(const json_t *value, const char *pointer, void *opaque);
+
+/* Walks `pointer` (RFC 6901; a segment `*` matches every element of an array and every member
+ * of an object) from `root`. Returns the number of visits, or -1 when `pointer` is not a JSON
+ * Pointer (neither empty nor starting with '/'). */
+int compliance_pointer_walk(const json_t *root, const char *pointer, compliance_visit visit, void *opaque);
+
+/* secret-rotation.yaml against `now`: past last_rotated + max_age is an error, inside
+ * warn_before of it a warning, a last rotation after now an error. */
+void lint_secret_rotation(const struct lint_context *context, struct diag_list *diags);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (no gmtime: it is banned). */
+long long rotation_days_from_civil(int year, int month, int day);
+void rotation_civil_from_days(long long days, int *year, int *month, int *day);
 
 #endif

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 keys="$E2E_TMP/keys"
-export SOURCE_DATE_EPOCH=1764000000
+export SOURCE_DATE_EPOCH=1795651200 # 2026-11-26: after the example's secret rotations, before any is due
 unset GOOSEC_SIGNING_KEY_FILE
 
 check_contains "keygen writes a key pair and prints its id" 0 "key id " -- "$GOOSEC" keygen "$keys" --name release-ci-2026q4

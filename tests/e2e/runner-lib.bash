@@ -4,7 +4,7 @@
 # when python3 can serve the stage, monitoring.update).
 RUNNER=${GOOSE_RUN:-$(dirname "$GOOSEC")/goose-run}
 PLAN_SIGN=${GOOSE_TEST_OUT:-.build/default}/tests/plan_sign
-NOW=1800000000
+NOW=1795651200 # 2026-11-26: the example tree's secret rotation dates are valid then
 
 runner_setup() {
 	"$GOOSEC" keygen "$E2E_TMP/keys" --name runner-test >/dev/null || return 1

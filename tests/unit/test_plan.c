@@ -30,7 +30,7 @@ static void example_load(struct example *example)
 	ck_assert_int_eq(project_prepare(&example->project, &example->diags), 0);
 	project_discover(&example->project, ".", &example->diags);
 	project_load(&example->project, 1, &example->diags);
-	struct check_options options = { .now = 1764000000 };
+	struct check_options options = { .now = 1795651200 };
 	ck_assert_uint_eq(check_project(&example->project, &options, &example->analysis, &example->diags), 0);
 	static const unsigned char seed[SIGNING_SEED_SIZE] = { 7 };
 	signing_key_init(&example->key);
@@ -39,7 +39,7 @@ static void example_load(struct example *example)
 		.project = &example->project,
 		.model = &example->analysis.model,
 		.table = &example->analysis.table,
-		.source_date = 1764000000,
+		.source_date = 1795651200,
 		.has_source_date = true,
 		.plan_signing_key = &example->key,
 		.plan_signing_key_name = "release-ci-2026q4",
@@ -157,7 +157,7 @@ START_TEST(test_inputs_expiry_and_state)
 	example_load(&example);
 	json_t *plans = plan_build_all(&example.context, &example.diags);
 	json_t *plan = json_object_get(plans, "plans/promote-sandbox-to-compliance.plan");
-	ck_assert_int_eq(json_integer_value(json_object_get(plan, "expires")), 1764000000 + 86400);
+	ck_assert_int_eq(json_integer_value(json_object_get(plan, "expires")), 1795651200 + 86400);
 	ck_assert(json_is_null(json_object_get(plan, "expected_state")));
 	ck_assert_str_eq(json_string_value(json_object_get(plan, "state_check")), "first-seen");
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(plan, "signing_key"), "id")), example.key.key_id);
