@@ -70,7 +70,8 @@ static const char usage_text[] =
 	"      --now DATE     the date rules compare against (default SOURCE_DATE_EPOCH, else today)\n"
 	"  check rules FILE...\n"
 	"                     check plain Prometheus rule files as promtool 2.42 does (pre-commit)\n"
-	"  explain RULE       what a diagnostic's rule id means (--list: every rule)\n"
+	"  explain RULE       what a diagnostic's rule id means (--list: every rule; a compliance\n"
+	"                     rule's id reads the tree at . or --tree DIR)\n"
 	"  plan show FILE [--trust PUB]...\n"
 	"                     render a signed plan for people; with --trust, verify its signature\n"
 	"  keygen DIR [--name NAME]\n"
@@ -1206,6 +1207,48 @@ out:
 
 /* ---- explain ---- */
 
+/* A rule of the tree's own compliance-rules.yaml (ids such as GG-OPS-002): loads the tree at
+ * `root` through the same front end as lint and prints the rule. 0 when found, -1 when not. */
+static int explain_compliance_rule(const char *root, const char *id)
+{
+	struct tree_options options = { .use_cache = false };
+	if (resolve_now(&options.check.now) != 0)
+		options.check.now = 0;
+	struct diag_list diags;
+	diag_list_init(&diags);
+	struct project project;
+	project_init(&project);
+	struct analysis analysis;
+	analysis_init(&analysis);
+	int status = -1;
+	if (run_front_end(&project, root, &options, &analysis, &diags) == 0) {
+		const struct model *model = &analysis.model;
+		for (size_t f = 0; f < model->compliance_rules_count && status != 0; f++)
+			for (size_t i = 0; i < model->compliance_rules[f].rule_count && status != 0; i++) {
+				const struct model_compliance_rule *rule = &model->compliance_rules[f].rules[i];
+				if (!rule->id.text || strcmp(rule->id.text, id) != 0)
+					continue;
+				printf("%s: %s\n\n", id, rule->title ? rule->title : "");
+				if (rule->description)
+					printf("%s\n\n", rule->description);
+				printf("severity: %s\n", rule->severity ? rule->severity : "error");
+				if (rule->controls.count) {
+					printf("controls:");
+					for (size_t c = 0; c < rule->controls.count; c++)
+						printf(" %s", rule->controls.items[c].text);
+					printf("\n");
+				}
+				printf("defined at %s:%d:%d\n", rule->id.location.file, rule->id.location.line,
+				       rule->id.location.col);
+				status = 0;
+			}
+	}
+	analysis_release(&analysis);
+	project_release(&project);
+	diag_list_release(&diags);
+	return status;
+}
+
 static int command_explain(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
@@ -1213,9 +1256,18 @@ static int command_explain(int argc, char **argv)
 			printf("%-28s %s\n", rules_catalogue[i].id, rules_catalogue[i].summary);
 		return EXIT_CLEAN;
 	}
-	if (argc != 2)
+	/* `explain ID [--tree DIR]`: the tree is only read for the ids of its compliance rules */
+	const char *tree = ".";
+	if (argc == 4 && strcmp(argv[2], "--tree") == 0)
+		tree = argv[3];
+	else if (argc == 4 && strcmp(argv[1], "--tree") == 0) {
+		tree = argv[2];
+		argv[1] = argv[3];
+	} else if (argc != 2)
 		return usage_error("explain: expected one rule id (or --list)");
 	const struct rule_info *rule = rules_find(argv[1]);
+	if (!rule && explain_compliance_rule(tree, argv[1]) == 0)
+		return EXIT_CLEAN;
 	if (!rule) {
 		const char **ids = xmalloc(rules_catalogue_count * sizeof(*ids));
 		for (size_t i = 0; i < rules_catalogue_count; i++)

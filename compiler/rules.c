@@ -16,6 +16,20 @@ const struct rule_info rules_catalogue[] = {
 	{ "classify-unknown-kind", "a 'kind:' field or extra_paths entry names no kind",
 	  "The value of a top-level 'kind:' field, and each key of goose.yaml's 'extra_paths', must be\n"
 	  "one of the kinds 'goosec schema list' prints (PascalCase, e.g. Stage, Thresholds).\n" },
+	{ "compliance-invalid-pattern", "a compliance rule's PCRE2 pattern does not compile",
+	  "The forbid_pattern, allow_patterns and require[].pattern of security/policies/compliance-rules.yaml\n"
+	  "are PCRE2 regular expressions (UTF mode). One that does not compile is reported at the pattern\n"
+	  "with PCRE2's message and the offset in the pattern; the rule is not checked until it compiles.\n" },
+	{ "compliance-pattern-limit", "a compliance pattern hit the match limit",
+	  "Every match of a compliance pattern runs under a PCRE2 match limit, so a pattern that backtracks\n"
+	  "exponentially (nested quantifiers such as (a+)+) cannot hang lint. When the limit is hit the\n"
+	  "rest of that file is not checked for that rule: a warning. Simplify the pattern.\n" },
+	{ "compliance-rule", "the tree's own compliance rules (ids such as GG-OPS-002)",
+	  "Rules of security/policies/compliance-rules.yaml report under their own id and severity\n"
+	  "(for instance GG-SEC-001 or GG-OPS-002): a forbidden pattern at the line and column of each\n"
+	  "match (the matched text is never shown), a 'require' condition at the offending value or, when a\n"
+	  "required value is missing, at its closest existing parent. 'goosec explain ID' run inside the\n"
+	  "tree (or with --tree DIR) prints the rule's title and description.\n" },
 	{ "emit-prometheus-duplicate-group", "two rule groups of one name would go into one emitted file",
 	  "Prometheus refuses a rule file with two groups of the same name. goosec writes every alerting\n"
 	  "group to build/monitoring/prometheus/alerts.yaml and every recording group, plus one group\n"
@@ -158,6 +172,19 @@ const struct rule_info rules_catalogue[] = {
 	  "vectors, a comparison between two scalars needs bool, set operators (and, or, unless) work\n"
 	  "only between vectors, and bool only on comparisons. A rule, panel query or SLI expression must\n"
 	  "give an instant vector or a scalar.\n" },
+	{ "rotation-due-soon", "a secret is inside its warning window before max_age",
+	  "security/policies/secret-rotation.yaml: a secret is due when last_rotated plus its max_age\n"
+	  "(its own, else defaults.max_age) is reached; within warn_before (its own, else the default) of\n"
+	  "that day it is a warning, naming the due date. 'Now' is --now, else SOURCE_DATE_EPOCH, else\n"
+	  "the clock.\n" },
+	{ "rotation-future-date", "a secret's last rotation is dated after now",
+	  "last_rotated in security/policies/secret-rotation.yaml is later than 'now' (--now, else\n"
+	  "SOURCE_DATE_EPOCH, else the clock): a typo or a date planned rather than done. Write the day\n"
+	  "the secret was actually rotated.\n" },
+	{ "rotation-overdue", "a secret is older than its max_age",
+	  "A secret of security/policies/secret-rotation.yaml whose last_rotated plus max_age (its own,\n"
+	  "else defaults.max_age) lies before 'now' is an error, with the number of days it is overdue.\n"
+	  "Rotate it in the secret manager, then set last_rotated to the day of the rotation.\n" },
 	{ "rules-duplicate-group", "two groups of a rule file have the same name",
 	  "Prometheus refuses a rule file whose groups share a name; rename one of them.\n" },
 	{ "rules-duplicate-rule", "two rules of a group have the same name and labels",

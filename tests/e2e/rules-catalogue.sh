@@ -5,10 +5,10 @@ source_root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Rule ids are string literals of the form "family-name" in the stage sources.
 # Lines of getopt option tables ("plan-ttl", required_argument) name options, not rules.
-ids=$(grep -hE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan)-[a-z0-9-]+"' \
+ids=$(grep -hE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan|compliance|rotation)-[a-z0-9-]+"' \
 	"$source_root"/compiler/*.c "$source_root"/lint/*.c "$source_root"/emit/*.c 2>/dev/null |
 	grep -vE '(required|no|optional)_argument' |
-	grep -ohE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan)-[a-z0-9-]+"' | tr -d '"' | sort -u)
+	grep -ohE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan|compliance|rotation)-[a-z0-9-]+"' | tr -d '"' | sort -u)
 missing=""
 for id in $ids internal schema-required schema-additional-properties; do
 	"$GOOSEC" explain "$id" >/dev/null 2>&1 || missing="$missing $id"
@@ -19,5 +19,6 @@ else fail "rule ids without an explanation:$missing"; fi
 check_contains "explain prints the paragraph" 0 "YAML 1.2 forbids duplicate keys" -- "$GOOSEC" explain yaml-duplicate-key
 check_contains "explain covers a rule family" 0 "schema-additional-properties" -- "$GOOSEC" explain schema-enum
 check_contains "explain suggests" 2 "did you mean 'yaml-duplicate-key'?" -- "$GOOSEC" explain yaml-duplicate-kye
+check_contains "explain reads the tree's compliance rules" 0 "Production needs two approvals" -- "$GOOSEC" explain GG-OPS-002 --tree "$source_root"
 check_contains "explain --list" 0 "json-trailing-comma" -- "$GOOSEC" explain --list
 finish
