@@ -496,9 +496,14 @@ static void requirement_visit(const json_t *value, const char *pointer, void *op
 		const struct load_position *position = value ? load_position_at(&check->file->document, pointer) : NULL;
 		if (!position)
 			position = load_position_nearest(&check->file->document, pointer);
+		int line = position ? position->line : 0, col = position ? position->col : 0;
+		if (!value && position && position->has_key) { /* the parent's key names what lacks the value */
+			line = position->key_line;
+			col = position->key_col;
+		}
 		const struct model_compliance_rule *rule = check->compiled->rule;
 		struct diag *diag = diag_add(check->run->diags, check->compiled->severity, rule->id.text,
-					     check->file->path, position ? position->line : 0, position ? position->col : 0,
+					     check->file->path, line, col,
 					     "'%s': '%s' %s", rule->title, pointer, problem.buf);
 		const struct model_location *at = &check->requirement->location;
 		diag_add_related(diag, at->file, at->line, at->col, "required by compliance rule '%s' here", rule->id.text);
