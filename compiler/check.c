@@ -38,6 +38,7 @@ size_t check_project(const struct project *project, const struct check_options *
 	lint_thresholds(&context, diags);
 	lint_coverage(&context, diags);
 	lint_sensitive_labels(&context, diags);
+	lint_secrets(&context, diags);
 	lint_compliance(&context, diags);
 	lint_secret_rotation(&context, diags);
 

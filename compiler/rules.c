@@ -209,6 +209,538 @@ const struct rule_info rules_catalogue[] = {
 	  "schema-additional-properties (an unknown property, with 'did you mean'), schema-type,\n"
 	  "schema-enum, schema-pattern, schema-minimum and so on. Editors show the same schemas on\n"
 	  "hover after 'goosec schema export DIR'.\n" },
+	{ "secret-1password-secret-key", "uncovered a possible 1Password secret key",
+	  "Uncovered a possible 1Password secret key, potentially compromising access to secrets in\n"
+	  "vaults. Ported from gitleaks' default rule '1password-secret-key'. It runs on files that\n"
+	  "contain 'a3-' (any case), and reports a match only when the secret's Shannon entropy is at\n"
+	  "least 3.8 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-age-secret-key", "discovered a potential Age encryption tool secret key",
+	  "Discovered a potential Age encryption tool secret key, risking data decryption and\n"
+	  "unauthorized access to sensitive information. Ported from gitleaks' default rule\n"
+	  "'age-secret-key'. It runs on files that contain 'age-secret-key-1' (any case). The message\n"
+	  "shows only a redacted preview. Remove the secret, rotate it, and read it from a secret store\n"
+	  "at run time; if the value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow')\n"
+	  "on its line, or list the file in .goosecignore.\n" },
+	{ "secret-alibaba-access-key-id", "detected an Alibaba Cloud AccessKey ID",
+	  "Detected an Alibaba Cloud AccessKey ID, posing a risk of unauthorized cloud resource access\n"
+	  "and potential data compromise. Ported from gitleaks' default rule 'alibaba-access-key-id'.\n"
+	  "It runs on files that contain 'ltai' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 2 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-anthropic-api-key", "identified an Anthropic API Key",
+	  "Identified an Anthropic API Key, which may compromise AI assistant integrations and expose\n"
+	  "sensitive data to unauthorized access. Ported from gitleaks' default rule\n"
+	  "'anthropic-api-key'. It runs on files that contain 'sk-ant-api03' (any case). The message\n"
+	  "shows only a redacted preview. Remove the secret, rotate it, and read it from a secret store\n"
+	  "at run time; if the value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow')\n"
+	  "on its line, or list the file in .goosecignore.\n" },
+	{ "secret-aws-access-token", "identified a pattern that may indicate AWS credentials",
+	  "Identified a pattern that may indicate AWS credentials, risking unauthorized cloud resource\n"
+	  "access and data breaches on AWS platforms. Ported from gitleaks' default rule\n"
+	  "'aws-access-token'. It runs on files that contain 'a3t' or 'akia' or 'asia' or 'abia' or\n"
+	  "'acca' (any case), and reports a match only when the secret's Shannon entropy is at least 3\n"
+	  "bits per character. The message shows only a redacted preview. Remove the secret, rotate it,\n"
+	  "and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-aws-secret-access-key", "an AWS secret access key assigned to a name that mentions AWS and a secret",
+	  "An AWS secret access key assigned to a name that mentions AWS and a secret, which with its\n"
+	  "key id signs any AWS API call. A goosec rule (gitleaks has no default rule for it). It runs\n"
+	  "on files that contain 'aws' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 4 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-azure-ad-client-secret", "azure AD Client Secret",
+	  "Azure AD Client Secret. Ported from gitleaks' default rule 'azure-ad-client-secret'. It runs\n"
+	  "on files that contain 'q ' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 3 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-azure-storage-account-key", "an Azure storage account key in a connection string",
+	  "An Azure storage account key in a connection string, which gives full access to the\n"
+	  "account's blobs, queues and tables. A goosec rule (gitleaks has no default rule for it). It\n"
+	  "runs on files that contain 'accountkey=' (any case), and reports a match only when the\n"
+	  "secret's Shannon entropy is at least 4 bits per character. The message shows only a redacted\n"
+	  "preview. Remove the secret, rotate it, and read it from a secret store at run time; if the\n"
+	  "value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or\n"
+	  "list the file in .goosecignore.\n" },
+	{ "secret-curl-auth-user", "discovered a potential basic authorization token provided in a curl command",
+	  "Discovered a potential basic authorization token provided in a curl command, which could\n"
+	  "compromise the curl accessed resource. Ported from gitleaks' default rule 'curl-auth-user'.\n"
+	  "It runs on files that contain 'curl' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 2 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-databricks-api-token", "uncovered a Databricks API token",
+	  "Uncovered a Databricks API token, which may compromise big data analytics platforms and\n"
+	  "sensitive data processing. Ported from gitleaks' default rule 'databricks-api-token'. It\n"
+	  "runs on files that contain 'dapi' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-datadog-access-token", "detected a Datadog Access Token",
+	  "Detected a Datadog Access Token, potentially risking monitoring and analytics data exposure\n"
+	  "and manipulation. Ported from gitleaks' default rule 'datadog-access-token'. It runs on\n"
+	  "files that contain 'datadog' (any case). The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-digitalocean-access-token", "found a DigitalOcean OAuth Access Token",
+	  "Found a DigitalOcean OAuth Access Token, risking unauthorized cloud resource access and data\n"
+	  "compromise. Ported from gitleaks' default rule 'digitalocean-access-token'. It runs on files\n"
+	  "that contain 'doo_v1_' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 3 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-digitalocean-pat", "discovered a DigitalOcean Personal Access Token",
+	  "Discovered a DigitalOcean Personal Access Token, posing a threat to cloud infrastructure\n"
+	  "security and data privacy. Ported from gitleaks' default rule 'digitalocean-pat'. It runs on\n"
+	  "files that contain 'dop_v1_' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 3 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-digitalocean-refresh-token", "uncovered a DigitalOcean OAuth Refresh Token",
+	  "Uncovered a DigitalOcean OAuth Refresh Token, which could allow prolonged unauthorized\n"
+	  "access and resource manipulation. Ported from gitleaks' default rule\n"
+	  "'digitalocean-refresh-token'. It runs on files that contain 'dor_v1_' (any case). The\n"
+	  "message shows only a redacted preview. Remove the secret, rotate it, and read it from a\n"
+	  "secret store at run time; if the value is not a secret, put '# goosec:allow-secret' (or\n"
+	  "'gitleaks:allow') on its line, or list the file in .goosecignore.\n" },
+	{ "secret-discord-api-token", "detected a Discord API key",
+	  "Detected a Discord API key, potentially compromising communication channels and user data\n"
+	  "privacy on Discord. Ported from gitleaks' default rule 'discord-api-token'. It runs on files\n"
+	  "that contain 'discord' (any case). The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-discord-client-secret", "discovered a potential Discord client secret",
+	  "Discovered a potential Discord client secret, risking compromised Discord bot integrations\n"
+	  "and data leaks. Ported from gitleaks' default rule 'discord-client-secret'. It runs on files\n"
+	  "that contain 'discord' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 2 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-doppler-api-token", "discovered a Doppler API token",
+	  "Discovered a Doppler API token, posing a risk to environment and secrets management\n"
+	  "security. Ported from gitleaks' default rule 'doppler-api-token'. It runs on files that\n"
+	  "contain 'dp.pt.' (any case), and reports a match only when the secret's Shannon entropy is\n"
+	  "at least 2 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-dynatrace-api-token", "detected a Dynatrace API token",
+	  "Detected a Dynatrace API token, potentially risking application performance monitoring and\n"
+	  "data exposure. Ported from gitleaks' default rule 'dynatrace-api-token'. It runs on files\n"
+	  "that contain 'dt0c01.' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 4 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-gcp-api-key", "uncovered a GCP API key",
+	  "Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services\n"
+	  "and data breaches. Ported from gitleaks' default rule 'gcp-api-key'. It runs on files that\n"
+	  "contain 'aiza' (any case), and reports a match only when the secret's Shannon entropy is at\n"
+	  "least 4 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-generic-api-key", "detected a Generic API Key",
+	  "Detected a Generic API Key, potentially exposing access to various services and sensitive\n"
+	  "operations. Ported from gitleaks' default rule 'generic-api-key'. It runs on files that\n"
+	  "contain 'access' or 'api' or 'auth' or 'key' or 'credential' or 'creds' or 'passwd' or\n"
+	  "'password' or 'secret' or 'token' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3.5 bits per character. The message shows only a redacted\n"
+	  "preview. Remove the secret, rotate it, and read it from a secret store at run time; if the\n"
+	  "value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or\n"
+	  "list the file in .goosecignore.\n" },
+	{ "secret-github-app-token", "identified a GitHub App Token",
+	  "Identified a GitHub App Token, which may compromise GitHub application integrations and\n"
+	  "source code security. Ported from gitleaks' default rule 'github-app-token'. It runs on\n"
+	  "files that contain 'ghu_' or 'ghs_' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-github-fine-grained-pat", "found a GitHub Fine-Grained Personal Access Token",
+	  "Found a GitHub Fine-Grained Personal Access Token, risking unauthorized repository access\n"
+	  "and code manipulation. Ported from gitleaks' default rule 'github-fine-grained-pat'. It runs\n"
+	  "on files that contain 'github_pat_' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-github-oauth", "discovered a GitHub OAuth Access Token",
+	  "Discovered a GitHub OAuth Access Token, posing a risk of compromised GitHub account\n"
+	  "integrations and data leaks. Ported from gitleaks' default rule 'github-oauth'. It runs on\n"
+	  "files that contain 'gho_' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 3 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-github-pat", "uncovered a GitHub Personal Access Token",
+	  "Uncovered a GitHub Personal Access Token, potentially leading to unauthorized repository\n"
+	  "access and sensitive content exposure. Ported from gitleaks' default rule 'github-pat'. It\n"
+	  "runs on files that contain 'ghp_' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-github-refresh-token", "detected a GitHub Refresh Token",
+	  "Detected a GitHub Refresh Token, which could allow prolonged unauthorized access to GitHub\n"
+	  "services. Ported from gitleaks' default rule 'github-refresh-token'. It runs on files that\n"
+	  "contain 'ghr_' (any case), and reports a match only when the secret's Shannon entropy is at\n"
+	  "least 3 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-gitlab-deploy-token", "identified a GitLab Deploy Token",
+	  "Identified a GitLab Deploy Token, risking access to repositories, packages and containers\n"
+	  "with write access. Ported from gitleaks' default rule 'gitlab-deploy-token'. It runs on\n"
+	  "files that contain 'gldt-' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 3 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-gitlab-pat", "identified a GitLab Personal Access Token",
+	  "Identified a GitLab Personal Access Token, risking unauthorized access to GitLab\n"
+	  "repositories and codebase exposure. Ported from gitleaks' default rule 'gitlab-pat'. It runs\n"
+	  "on files that contain 'glpat-' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-gitlab-pat-routable", "identified a GitLab Personal Access Token (routable)",
+	  "Identified a GitLab Personal Access Token (routable), risking unauthorized access to GitLab\n"
+	  "repositories and codebase exposure. Ported from gitleaks' default rule\n"
+	  "'gitlab-pat-routable'. It runs on files that contain 'glpat-' (any case), and reports a\n"
+	  "match only when the secret's Shannon entropy is at least 4 bits per character. The message\n"
+	  "shows only a redacted preview. Remove the secret, rotate it, and read it from a secret store\n"
+	  "at run time; if the value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow')\n"
+	  "on its line, or list the file in .goosecignore.\n" },
+	{ "secret-gitlab-ptt", "found a GitLab Pipeline Trigger Token",
+	  "Found a GitLab Pipeline Trigger Token, potentially compromising continuous integration\n"
+	  "workflows and project security. Ported from gitleaks' default rule 'gitlab-ptt'. It runs on\n"
+	  "files that contain 'glptt-' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 3 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-gitlab-rrt", "discovered a GitLab Runner Registration Token",
+	  "Discovered a GitLab Runner Registration Token, posing a risk to CI/CD pipeline integrity and\n"
+	  "unauthorized access. Ported from gitleaks' default rule 'gitlab-rrt'. It runs on files that\n"
+	  "contain 'gr1348941' (any case), and reports a match only when the secret's Shannon entropy\n"
+	  "is at least 3 bits per character. The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-gitlab-runner-authentication-token", "discovered a GitLab Runner Authentication Token",
+	  "Discovered a GitLab Runner Authentication Token, posing a risk to CI/CD pipeline integrity\n"
+	  "and unauthorized access. Ported from gitleaks' default rule\n"
+	  "'gitlab-runner-authentication-token'. It runs on files that contain 'glrt-' (any case), and\n"
+	  "reports a match only when the secret's Shannon entropy is at least 3 bits per character. The\n"
+	  "message shows only a redacted preview. Remove the secret, rotate it, and read it from a\n"
+	  "secret store at run time; if the value is not a secret, put '# goosec:allow-secret' (or\n"
+	  "'gitleaks:allow') on its line, or list the file in .goosecignore.\n" },
+	{ "secret-grafana-api-key", "identified a Grafana API key",
+	  "Identified a Grafana API key, which could compromise monitoring dashboards and sensitive\n"
+	  "data analytics. Ported from gitleaks' default rule 'grafana-api-key'. It runs on files that\n"
+	  "contain 'eyjrijoi' (any case), and reports a match only when the secret's Shannon entropy is\n"
+	  "at least 3 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-grafana-cloud-api-token", "found a Grafana cloud API token",
+	  "Found a Grafana cloud API token, risking unauthorized access to cloud-based monitoring\n"
+	  "services and data exposure. Ported from gitleaks' default rule 'grafana-cloud-api-token'. It\n"
+	  "runs on files that contain 'glc_' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-grafana-service-account-token", "discovered a Grafana service account token",
+	  "Discovered a Grafana service account token, posing a risk of compromised monitoring services\n"
+	  "and data integrity. Ported from gitleaks' default rule 'grafana-service-account-token'. It\n"
+	  "runs on files that contain 'glsa_' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 3 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-hashicorp-tf-api-token", "uncovered a HashiCorp Terraform user/org API token",
+	  "Uncovered a HashiCorp Terraform user/org API token, which may lead to unauthorized\n"
+	  "infrastructure management and security breaches. Ported from gitleaks' default rule\n"
+	  "'hashicorp-tf-api-token'. It runs on files that contain 'atlasv1' (any case), and reports a\n"
+	  "match only when the secret's Shannon entropy is at least 3.5 bits per character. The message\n"
+	  "shows only a redacted preview. Remove the secret, rotate it, and read it from a secret store\n"
+	  "at run time; if the value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow')\n"
+	  "on its line, or list the file in .goosecignore.\n" },
+	{ "secret-heroku-api-key", "detected a Heroku API Key",
+	  "Detected a Heroku API Key, potentially compromising cloud application deployments and\n"
+	  "operational security. Ported from gitleaks' default rule 'heroku-api-key'. It runs on files\n"
+	  "that contain 'heroku' (any case). The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-heroku-api-key-v2", "detected a Heroku API Key",
+	  "Detected a Heroku API Key, potentially compromising cloud application deployments and\n"
+	  "operational security. Ported from gitleaks' default rule 'heroku-api-key-v2'. It runs on\n"
+	  "files that contain 'hrku-aa' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 4 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-huggingface-access-token", "discovered a Hugging Face Access token",
+	  "Discovered a Hugging Face Access token, which could lead to unauthorized access to AI models\n"
+	  "and sensitive data. Ported from gitleaks' default rule 'huggingface-access-token'. It runs\n"
+	  "on files that contain 'hf_' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 2 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-jwt", "uncovered a JSON Web Token",
+	  "Uncovered a JSON Web Token, which may lead to unauthorized access to web applications and\n"
+	  "sensitive user data. Ported from gitleaks' default rule 'jwt'. It runs on files that contain\n"
+	  "'ey' (any case), and reports a match only when the secret's Shannon entropy is at least 3\n"
+	  "bits per character. The message shows only a redacted preview. Remove the secret, rotate it,\n"
+	  "and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-linear-api-key", "detected a Linear API Token",
+	  "Detected a Linear API Token, posing a risk to project management tools and sensitive task\n"
+	  "data. Ported from gitleaks' default rule 'linear-api-key'. It runs on files that contain\n"
+	  "'lin_api_' (any case), and reports a match only when the secret's Shannon entropy is at\n"
+	  "least 2 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-mailgun-private-api-token", "found a Mailgun private API token",
+	  "Found a Mailgun private API token, risking unauthorized email service operations and data\n"
+	  "breaches. Ported from gitleaks' default rule 'mailgun-private-api-token'. It runs on files\n"
+	  "that contain 'mailgun' (any case). The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-mailgun-signing-key", "uncovered a Mailgun webhook signing key",
+	  "Uncovered a Mailgun webhook signing key, potentially compromising email automation and data\n"
+	  "integrity. Ported from gitleaks' default rule 'mailgun-signing-key'. It runs on files that\n"
+	  "contain 'mailgun' (any case). The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-microsoft-teams-webhook", "uncovered a Microsoft Teams Webhook",
+	  "Uncovered a Microsoft Teams Webhook, which could lead to unauthorized access to team\n"
+	  "collaboration tools and data leaks. Ported from gitleaks' default rule\n"
+	  "'microsoft-teams-webhook'. It runs on files that contain 'webhook.office.com' or 'webhookb2'\n"
+	  "or 'incomingwebhook' (any case). The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-new-relic-user-api-key", "discovered a New Relic user API Key",
+	  "Discovered a New Relic user API Key, which could lead to compromised application insights\n"
+	  "and performance monitoring. Ported from gitleaks' default rule 'new-relic-user-api-key'. It\n"
+	  "runs on files that contain 'nrak' (any case). The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-npm-access-token", "uncovered an npm access token",
+	  "Uncovered an npm access token, potentially compromising package management and code\n"
+	  "repository access. Ported from gitleaks' default rule 'npm-access-token'. It runs on files\n"
+	  "that contain 'npm_' (any case), and reports a match only when the secret's Shannon entropy\n"
+	  "is at least 2 bits per character. The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-openai-api-key", "found an OpenAI API Key",
+	  "Found an OpenAI API Key, posing a risk of unauthorized access to AI services and data\n"
+	  "manipulation. Ported from gitleaks' default rule 'openai-api-key'. It runs on files that\n"
+	  "contain 't3blbkfj' (any case), and reports a match only when the secret's Shannon entropy is\n"
+	  "at least 3 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-password-in-url", "a password written into a URL (scheme://user:password@host)",
+	  "A password written into a URL (scheme://user:password@host), which anyone who reads the file\n"
+	  "or a log of the URL can reuse. A goosec rule (gitleaks has no default rule for it). It runs\n"
+	  "on files that contain '://' (any case). The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-postman-api-token", "uncovered a Postman API token",
+	  "Uncovered a Postman API token, potentially compromising API testing and development\n"
+	  "workflows. Ported from gitleaks' default rule 'postman-api-token'. It runs on files that\n"
+	  "contain 'pmak-' (any case), and reports a match only when the secret's Shannon entropy is at\n"
+	  "least 3 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-private-key", "identified a Private Key",
+	  "Identified a Private Key, which may compromise cryptographic security and sensitive data\n"
+	  "encryption. Ported from gitleaks' default rule 'private-key'. It runs on files that contain\n"
+	  "'-----begin' (any case). The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-pulumi-api-token", "found a Pulumi API token",
+	  "Found a Pulumi API token, posing a risk to infrastructure as code services and cloud\n"
+	  "resource management. Ported from gitleaks' default rule 'pulumi-api-token'. It runs on files\n"
+	  "that contain 'pul-' (any case), and reports a match only when the secret's Shannon entropy\n"
+	  "is at least 2 bits per character. The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-pypi-upload-token", "discovered a PyPI upload token",
+	  "Discovered a PyPI upload token, potentially compromising Python package distribution and\n"
+	  "repository integrity. Ported from gitleaks' default rule 'pypi-upload-token'. It runs on\n"
+	  "files that contain 'pypi-ageichlwas5vcmc' (any case), and reports a match only when the\n"
+	  "secret's Shannon entropy is at least 3 bits per character. The message shows only a redacted\n"
+	  "preview. Remove the secret, rotate it, and read it from a secret store at run time; if the\n"
+	  "value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or\n"
+	  "list the file in .goosecignore.\n" },
+	{ "secret-sendgrid-api-token", "detected a SendGrid API token",
+	  "Detected a SendGrid API token, posing a risk of unauthorized email service operations and\n"
+	  "data exposure. Ported from gitleaks' default rule 'sendgrid-api-token'. It runs on files\n"
+	  "that contain 'sg.' (any case), and reports a match only when the secret's Shannon entropy is\n"
+	  "at least 2 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-shopify-access-token", "uncovered a Shopify access token",
+	  "Uncovered a Shopify access token, which could lead to unauthorized e-commerce platform\n"
+	  "access and data breaches. Ported from gitleaks' default rule 'shopify-access-token'. It runs\n"
+	  "on files that contain 'shpat_' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 2 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-shopify-custom-access-token", "detected a Shopify custom access token",
+	  "Detected a Shopify custom access token, potentially compromising custom app integrations and\n"
+	  "e-commerce data security. Ported from gitleaks' default rule 'shopify-custom-access-token'.\n"
+	  "It runs on files that contain 'shpca_' (any case), and reports a match only when the\n"
+	  "secret's Shannon entropy is at least 2 bits per character. The message shows only a redacted\n"
+	  "preview. Remove the secret, rotate it, and read it from a secret store at run time; if the\n"
+	  "value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or\n"
+	  "list the file in .goosecignore.\n" },
+	{ "secret-shopify-private-app-access-token", "identified a Shopify private app access token",
+	  "Identified a Shopify private app access token, risking unauthorized access to private app\n"
+	  "data and store operations. Ported from gitleaks' default rule\n"
+	  "'shopify-private-app-access-token'. It runs on files that contain 'shppa_' (any case), and\n"
+	  "reports a match only when the secret's Shannon entropy is at least 2 bits per character. The\n"
+	  "message shows only a redacted preview. Remove the secret, rotate it, and read it from a\n"
+	  "secret store at run time; if the value is not a secret, put '# goosec:allow-secret' (or\n"
+	  "'gitleaks:allow') on its line, or list the file in .goosecignore.\n" },
+	{ "secret-shopify-shared-secret", "found a Shopify shared secret",
+	  "Found a Shopify shared secret, posing a risk to application authentication and e-commerce\n"
+	  "platform security. Ported from gitleaks' default rule 'shopify-shared-secret'. It runs on\n"
+	  "files that contain 'shpss_' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 2 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-sidekiq-sensitive-url", "uncovered a Sidekiq Sensitive URL",
+	  "Uncovered a Sidekiq Sensitive URL, potentially exposing internal job queues and sensitive\n"
+	  "operation details. Ported from gitleaks' default rule 'sidekiq-sensitive-url'. It runs on\n"
+	  "files that contain 'gems.contribsys.com' or 'enterprise.contribsys.com' (any case). The\n"
+	  "message shows only a redacted preview. Remove the secret, rotate it, and read it from a\n"
+	  "secret store at run time; if the value is not a secret, put '# goosec:allow-secret' (or\n"
+	  "'gitleaks:allow') on its line, or list the file in .goosecignore.\n" },
+	{ "secret-slack-app-token", "detected a Slack App-level token",
+	  "Detected a Slack App-level token, risking unauthorized access to Slack applications and\n"
+	  "workspace data. Ported from gitleaks' default rule 'slack-app-token'. It runs on files that\n"
+	  "contain 'xapp' (any case), and reports a match only when the secret's Shannon entropy is at\n"
+	  "least 2 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-slack-bot-token", "identified a Slack Bot token",
+	  "Identified a Slack Bot token, which may compromise bot integrations and communication\n"
+	  "channel security. Ported from gitleaks' default rule 'slack-bot-token'. It runs on files\n"
+	  "that contain 'xoxb' (any case), and reports a match only when the secret's Shannon entropy\n"
+	  "is at least 3 bits per character. The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-slack-legacy-token", "detected a Slack Legacy token",
+	  "Detected a Slack Legacy token, risking unauthorized access to older Slack integrations and\n"
+	  "user data. Ported from gitleaks' default rule 'slack-legacy-token'. It runs on files that\n"
+	  "contain 'xoxo' or 'xoxs' (any case), and reports a match only when the secret's Shannon\n"
+	  "entropy is at least 2 bits per character. The message shows only a redacted preview. Remove\n"
+	  "the secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-slack-user-token", "found a Slack User token",
+	  "Found a Slack User token, posing a risk of unauthorized user impersonation and data access\n"
+	  "within Slack workspaces. Ported from gitleaks' default rule 'slack-user-token'. It runs on\n"
+	  "files that contain 'xoxp-' or 'xoxe-' (any case), and reports a match only when the secret's\n"
+	  "Shannon entropy is at least 2 bits per character. The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-slack-webhook-url", "discovered a Slack Webhook",
+	  "Discovered a Slack Webhook, which could lead to unauthorized message posting and data\n"
+	  "leakage in Slack channels. Ported from gitleaks' default rule 'slack-webhook-url'. It runs\n"
+	  "on files that contain 'hooks.slack.com' (any case). The message shows only a redacted\n"
+	  "preview. Remove the secret, rotate it, and read it from a secret store at run time; if the\n"
+	  "value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or\n"
+	  "list the file in .goosecignore.\n" },
+	{ "secret-square-access-token", "detected a Square Access Token",
+	  "Detected a Square Access Token, risking unauthorized payment processing and financial\n"
+	  "transaction exposure. Ported from gitleaks' default rule 'square-access-token'. It runs on\n"
+	  "files that contain 'sq0atp-' or 'eaaa' (any case), and reports a match only when the\n"
+	  "secret's Shannon entropy is at least 2 bits per character. The message shows only a redacted\n"
+	  "preview. Remove the secret, rotate it, and read it from a secret store at run time; if the\n"
+	  "value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or\n"
+	  "list the file in .goosecignore.\n" },
+	{ "secret-stripe-access-token", "found a Stripe Access Token",
+	  "Found a Stripe Access Token, posing a risk to payment processing services and sensitive\n"
+	  "financial data. Ported from gitleaks' default rule 'stripe-access-token'. It runs on files\n"
+	  "that contain 'sk_test' or 'sk_live' or 'sk_prod' or 'rk_test' or 'rk_live' or 'rk_prod' (any\n"
+	  "case), and reports a match only when the secret's Shannon entropy is at least 2 bits per\n"
+	  "character. The message shows only a redacted preview. Remove the secret, rotate it, and read\n"
+	  "it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-telegram-bot-api-token", "detected a Telegram Bot API Token",
+	  "Detected a Telegram Bot API Token, risking unauthorized bot operations and message\n"
+	  "interception on Telegram. Ported from gitleaks' default rule 'telegram-bot-api-token'. It\n"
+	  "runs on files that contain 'telegr' (any case). The message shows only a redacted preview.\n"
+	  "Remove the secret, rotate it, and read it from a secret store at run time; if the value is\n"
+	  "not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the\n"
+	  "file in .goosecignore.\n" },
+	{ "secret-twilio-api-key", "found a Twilio API Key",
+	  "Found a Twilio API Key, posing a risk to communication services and sensitive customer\n"
+	  "interaction data. Ported from gitleaks' default rule 'twilio-api-key'. It runs on files that\n"
+	  "contain 'sk' (any case), and reports a match only when the secret's Shannon entropy is at\n"
+	  "least 3 bits per character. The message shows only a redacted preview. Remove the secret,\n"
+	  "rotate it, and read it from a secret store at run time; if the value is not a secret, put\n"
+	  "'# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-vault-batch-token", "detected a Vault Batch Token",
+	  "Detected a Vault Batch Token, risking unauthorized access to secret management services and\n"
+	  "sensitive data. Ported from gitleaks' default rule 'vault-batch-token'. It runs on files\n"
+	  "that contain 'hvb.' (any case), and reports a match only when the secret's Shannon entropy\n"
+	  "is at least 4 bits per character. The message shows only a redacted preview. Remove the\n"
+	  "secret, rotate it, and read it from a secret store at run time; if the value is not a\n"
+	  "secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line, or list the file in\n"
+	  ".goosecignore.\n" },
+	{ "secret-vault-service-token", "identified a Vault Service Token",
+	  "Identified a Vault Service Token, potentially compromising infrastructure security and\n"
+	  "access to sensitive credentials. Ported from gitleaks' default rule 'vault-service-token'.\n"
+	  "It runs on files that contain 'hvs.' or 's.' (any case), and reports a match only when the\n"
+	  "secret's Shannon entropy is at least 3.5 bits per character. The message shows only a\n"
+	  "redacted preview. Remove the secret, rotate it, and read it from a secret store at run time;\n"
+	  "if the value is not a secret, put '# goosec:allow-secret' (or 'gitleaks:allow') on its line,\n"
+	  "or list the file in .goosecignore.\n" },
 	{ "xref-unused-recording-rule", "a recording rule is used by no alert, dashboard or other recording rule",
 	  "A recording rule costs an evaluation every interval and a series per result. When no alert\n"
 	  "expression, dashboard query, SLO selector or other recording rule reads its name, remove it or\n"

@@ -37,6 +37,11 @@ void lint_coverage(const struct lint_context *context, struct diag_list *diags);
  * goose.yaml's sensitive_labels, and no alert may set one or show it in a template. */
 void lint_sensitive_labels(const struct lint_context *context, struct diag_list *diags);
 
+/* Secret scanning (secrets.c): every text file of the tree under the project root, except .git,
+ * .goosec-cache, node_modules, the output folder, symlinks, binary and oversized files and what
+ * the root's .goosecignore lists, against the built-in rules of secret_rules.c. */
+void lint_secrets(const struct lint_context *context, struct diag_list *diags);
+
 /* The rules of security/policies/compliance-rules.yaml: forbidden PCRE2 patterns over the text of
  * the files they select, and `require` conditions at JSON Pointer paths of the documents of a
  * kind (narrowed by `where`). A finding carries the compliance rule's own id and severity. */
