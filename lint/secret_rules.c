@@ -230,7 +230,7 @@ const struct secrets_rule secrets_rules[] = {
 	{ "secret-microsoft-teams-webhook", "microsoft-teams-webhook",
 	  "uncovered a Microsoft Teams Webhook, which could lead to unauthorized access to team collaboration tools and data leaks",
 	  "https://[a-z0-9]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}",
-	  { "webhook.office.com", "webhookb2", "incomingwebhook", NULL }, 0, 0,
+	  { "webhook.office.com", "webhookb2", "incomingwebhook", NULL }, 0, -1, /* the whole URL, not its first group */
 	  NULL, NULL, NULL, false },
 	{ "secret-new-relic-user-api-key", "new-relic-user-api-key",
 	  "discovered a New Relic user API Key, which could lead to compromised application insights and performance monitoring",

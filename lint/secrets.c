@@ -301,10 +301,17 @@ static void locate(const char *text, struct secrets_finding *finding)
 }
 
 /* gitleaks' filter: a generic finding yields to a specific one on the same line whose secret
- * contains it. */
+ * contains it. Beyond gitleaks, a finding inside a longer finding's span (a short token pattern
+ * matching the start of a longer one) yields too: one secret, one diagnostic. */
 static bool superseded(const struct finding_list *findings, size_t index, const char *text)
 {
 	const struct secrets_finding *generic = &findings->items[index];
+	for (size_t i = 0; i < findings->count; i++) {
+		const struct secrets_finding *other = &findings->items[i];
+		if (i != index && other->length > generic->length && other->offset <= generic->offset &&
+		    other->offset + other->length >= generic->offset + generic->length)
+			return true;
+	}
 	if (!secrets_rules[generic->rule].generic)
 		return false;
 	for (size_t i = 0; i < findings->count; i++) {

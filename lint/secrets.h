@@ -21,7 +21,8 @@ struct secrets_rule {
 	const char *pattern;     /* PCRE2 (gitleaks' RE2 pattern, which PCRE2 reads the same way) */
 	const char *keywords[SECRETS_MAX_KEYWORDS]; /* lowercase, NULL-terminated: the prefilter */
 	double entropy;          /* minimum Shannon entropy of the secret in bits per byte; 0: none */
-	int secret_group;        /* 0: the first non-empty capture group, or the whole match */
+	int secret_group;        /* 0: the first non-empty capture group, or the whole match; -1: the
+				 * whole match even when the pattern has groups */
 	const char *allow_secret; /* a secret this pattern matches is not reported (NULL: none) */
 	const char *allow_match;  /* the same, tried on the whole match */
 	const char *allow_line;   /* the same, tried on the line of the match */
