@@ -6,6 +6,9 @@
 # the stages' state go to a temporary folder; nginx is stopped on exit.
 set -u
 cd "$(dirname "$0")/.."
+# The example tree is dated 2026-11-26 (secret rotations, waivers): the demo looks at it as of
+# that day, so it tells the same story on any day. Set SOURCE_DATE_EPOCH to see it as of another.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1795651200}
 GOOSEC=$(realpath "${GOOSEC:-bin/goosec}")
 RUNNER=$(dirname "$GOOSEC")/goose-run
 scratch=$(mktemp -d)
@@ -39,7 +42,6 @@ step "goosec keygen: a plan-signing key, kept outside the tree"
 "$GOOSEC" keygen "$scratch/keys" --name release-ci-2026q4
 
 step "goosec build (rules, promtool tests, dashboards, signed plans; reproducible with SOURCE_DATE_EPOCH)"
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1795651200}
 "$GOOSEC" build --sign-key "$scratch/keys/release-ci-2026q4.key" -o "$scratch/build" . || exit 1
 
 if command -v promtool >/dev/null 2>&1; then

@@ -9,6 +9,9 @@ BIN=${BIN:-bin}
 export GOOSEC="$PWD/$BIN/goosec"
 export GOOSE_SHARED_DIR=${GOOSE_SHARED_DIR:-../shared}
 export GOOSE_TEST_OUT="$PWD/$OUT"
+# The example tree is dated: its secrets come due for rotation as real time passes. Tests pin
+# "now" to the tree's date unless the caller chose one, so they pass on any day.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1795651200}
 # Sanitizers: any report fails the program (and so the run); leaks are reported at exit. Their
 # exit codes are distinctive, so an end-to-end check that expects exit 1 cannot mistake a
 # sanitizer report for an ordinary diagnostic.
