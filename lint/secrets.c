@@ -347,7 +347,8 @@ size_t secrets_scan(const struct secrets_scanner *scanner, const char *text, siz
 	}
 	free(lower);
 
-	qsort(findings.items, findings.count, sizeof(*findings.items), compare_findings);
+	if (findings.count > 1)
+		qsort(findings.items, findings.count, sizeof(*findings.items), compare_findings);
 	for (size_t i = 0; i < findings.count; i++)
 		locate(text, &findings.items[i]);
 	size_t reported = 0;
