@@ -132,6 +132,20 @@ void diag_register_source(struct diag_list *list, const char *file, const char *
 	source->length = length;
 }
 
+void diag_mask_source(struct diag_list *list, const char *file, const char *text, size_t length, size_t offset,
+		      size_t span)
+{
+	diag_register_source(list, file, text, length);
+	for (size_t i = 0; i < list->source_count; i++) {
+		struct diag_source *source = &list->sources[i];
+		if (strcmp(source->file, file) != 0)
+			continue;
+		for (size_t j = offset; j < offset + span && j < source->length; j++)
+			if (source->text[j] != '\n' && source->text[j] != '\r')
+				source->text[j] = '*';
+	}
+}
+
 static const struct diag_source *find_source(const struct diag_list *list, const char *file)
 {
 	if (!file)

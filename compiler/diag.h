@@ -75,6 +75,12 @@ void diag_list_filter(struct diag_list *list, bool (*keep)(const struct diag *di
 /* Copies the text of `file` so the text renderer can quote its lines. */
 void diag_register_source(struct diag_list *list, const char *file, const char *text, size_t length);
 
+/* Hides bytes [offset, offset + span) of `file` from every excerpt the text renderer quotes
+ * (replaced by '*', line breaks kept): for secrets found in it. Registers `text` first when the
+ * file has no source yet. */
+void diag_mask_source(struct diag_list *list, const char *file, const char *text, size_t length, size_t offset,
+		      size_t span);
+
 /* Stable order: file, line, column, then the order they were added. */
 void diag_sort(struct diag_list *list);
 

@@ -377,14 +377,6 @@ static void collect(const struct secrets_finding *finding, void *opaque)
 	state->findings[state->count++] = *finding;
 }
 
-static void mask(char *text, size_t text_length, const struct secrets_finding *findings, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		for (size_t j = findings[i].offset; j < findings[i].offset + findings[i].length && j < text_length; j++)
-			if (text[j] != '\n' && text[j] != '\r')
-				text[j] = '*';
-}
-
 size_t secrets_report(const struct secrets_scanner *scanner, const char *path, const char *text, size_t length,
 		      struct diag_list *diags)
 {
@@ -401,21 +393,9 @@ size_t secrets_report(const struct secrets_scanner *scanner, const char *path, c
 				    "with '# goosec:allow-secret'");
 		free(preview);
 	}
-	if (state.count > 0) {
-		/* a quoted line must not show the secret: mask the registered copy, or register one */
-		bool registered = false;
-		for (size_t i = 0; i < diags->source_count; i++)
-			if (strcmp(diags->sources[i].file, path) == 0) {
-				mask(diags->sources[i].text, diags->sources[i].length, state.findings, state.count);
-				registered = true;
-			}
-		if (!registered) {
-			char *masked = xstrndup(text, length);
-			mask(masked, length, state.findings, state.count);
-			diag_register_source(diags, path, masked, length);
-			free(masked);
-		}
-	}
+	/* a quoted line must not show the secret */
+	for (size_t i = 0; i < state.count; i++)
+		diag_mask_source(diags, path, text, length, state.findings[i].offset, state.findings[i].length);
 	size_t count = state.count;
 	free(state.findings);
 	return count;

@@ -167,6 +167,24 @@ START_TEST(test_take_moves_everything)
 }
 END_TEST
 
+START_TEST(test_masked_source_never_shows_the_span)
+{
+	struct diag_list list;
+	diag_list_init(&list);
+	const char source[] = "url: postgres://app:hunter2hunter2@db\nnext: line\n";
+	/* not registered yet: the mask registers a copy first */
+	diag_mask_source(&list, "s.yaml", source, strlen(source), 20, 14);
+	diag_add(&list, DIAG_ERROR, "secret-password-in-url", "s.yaml", 1, 21, "possible secret");
+	char *text = render(&list, DIAG_FORMAT_TEXT, true);
+	ck_assert_ptr_null(strstr(text, "hunter2"));
+	ck_assert_ptr_nonnull(strstr(text, "postgres://app:**************@db"));
+	free(text);
+	/* the caller's text is untouched */
+	ck_assert_ptr_nonnull(strstr(source, "hunter2hunter2"));
+	diag_list_release(&list);
+}
+END_TEST
+
 START_TEST(test_format_names)
 {
 	enum diag_format format;
@@ -187,6 +205,7 @@ static Suite *diag_suite(void)
 	tcase_add_test(tcase, test_sarif_output);
 	tcase_add_test(tcase, test_github_output_escapes);
 	tcase_add_test(tcase, test_take_moves_everything);
+	tcase_add_test(tcase, test_masked_source_never_shows_the_span);
 	tcase_add_test(tcase, test_format_names);
 	suite_add_tcase(suite, tcase);
 	return suite;
