@@ -66,6 +66,65 @@ static pcre2_code *compile(const char *pattern, char **error)
 	return compiled;
 }
 
+/* Distinct keywords, and for each bigram the keywords that start with it (a counting sort). */
+static void build_keyword_index(struct secrets_scanner *scanner)
+{
+	size_t alloc = 0;
+	scanner->rule_keywords = xcalloc(secrets_rule_count ? secrets_rule_count : 1, sizeof(*scanner->rule_keywords));
+	for (size_t r = 0; r < secrets_rule_count; r++) {
+		for (size_t k = 0; k < SECRETS_MAX_KEYWORDS && secrets_rules[r].keywords[k]; k++) {
+			const char *keyword = secrets_rules[r].keywords[k];
+			size_t index = 0;
+			while (index < scanner->keyword_count && strcmp(scanner->keywords[index], keyword) != 0)
+				index++;
+			if (index == scanner->keyword_count) {
+				ALLOC_GROW(scanner->keywords, scanner->keyword_count + 1, alloc);
+				scanner->keywords[scanner->keyword_count++] = keyword;
+			}
+			scanner->rule_keywords[r][k] = (uint32_t)index;
+		}
+	}
+	scanner->keyword_lengths = xcalloc(scanner->keyword_count ? scanner->keyword_count : 1, sizeof(size_t));
+	scanner->keywords_by_bigram = xcalloc(65537, sizeof(uint32_t));
+	scanner->keyword_order = xcalloc(scanner->keyword_count ? scanner->keyword_count : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < scanner->keyword_count; i++) {
+		const unsigned char *keyword = (const unsigned char *)scanner->keywords[i];
+		scanner->keyword_lengths[i] = strlen(scanner->keywords[i]);
+		if (scanner->keyword_lengths[i] >= 2)
+			scanner->keywords_by_bigram[(keyword[0] << 8 | keyword[1]) + 1]++;
+	}
+	for (size_t bigram = 1; bigram <= 65536; bigram++)
+		scanner->keywords_by_bigram[bigram] += scanner->keywords_by_bigram[bigram - 1];
+	uint32_t *next = xcalloc(65536, sizeof(uint32_t));
+	for (size_t i = 0; i < scanner->keyword_count; i++) {
+		const unsigned char *keyword = (const unsigned char *)scanner->keywords[i];
+		if (scanner->keyword_lengths[i] < 2)
+			continue;
+		unsigned bigram = keyword[0] << 8 | keyword[1];
+		scanner->keyword_order[scanner->keywords_by_bigram[bigram] + next[bigram]++] = (uint32_t)i;
+	}
+	free(next);
+}
+
+/* Marks in `present` every keyword that `lower` (already lowercase) contains, in one pass. */
+static void find_keywords(const struct secrets_scanner *scanner, const char *lower, size_t length, bool *present)
+{
+	for (size_t i = 0; i < scanner->keyword_count; i++)
+		if (scanner->keyword_lengths[i] < 2)
+			present[i] = scanner->keyword_lengths[i] == 0 || memchr(lower, scanner->keywords[i][0], length);
+	const unsigned char *text = (const unsigned char *)lower;
+	for (size_t at = 0; at + 1 < length; at++) {
+		unsigned bigram = text[at] << 8 | text[at + 1];
+		for (uint32_t slot = scanner->keywords_by_bigram[bigram]; slot < scanner->keywords_by_bigram[bigram + 1]; slot++) {
+			uint32_t index = scanner->keyword_order[slot];
+			size_t keyword_length = scanner->keyword_lengths[index];
+			if (!present[index] && keyword_length <= length - at &&
+			    memcmp(lower + at, scanner->keywords[index], keyword_length) == 0)
+				present[index] = true;
+		}
+	}
+}
+
 int secrets_scanner_init(struct secrets_scanner *scanner, char **error)
 {
 	memset(scanner, 0, sizeof(*scanner));
@@ -98,6 +157,7 @@ int secrets_scanner_init(struct secrets_scanner *scanner, char **error)
 		scanner->global_allow = compile(global.buf, error);
 		strbuf_release(&global);
 	}
+	build_keyword_index(scanner);
 	scanner->match_context = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(scanner->match_context, SECRETS_MATCH_LIMIT);
 	scanner->match_data = pcre2_match_data_create(most_groups, NULL);
@@ -120,6 +180,11 @@ void secrets_scanner_release(struct secrets_scanner *scanner)
 	pcre2_code_free(scanner->global_allow);
 	pcre2_match_context_free(scanner->match_context);
 	pcre2_match_data_free(scanner->match_data);
+	free(scanner->keywords);
+	free(scanner->keyword_lengths);
+	free(scanner->keywords_by_bigram);
+	free(scanner->keyword_order);
+	free(scanner->rule_keywords);
 	memset(scanner, 0, sizeof(*scanner));
 }
 
@@ -330,21 +395,24 @@ static bool superseded(const struct finding_list *findings, size_t index, const 
 size_t secrets_scan(const struct secrets_scanner *scanner, const char *text, size_t length,
 		    void (*found)(const struct secrets_finding *finding, void *opaque), void *opaque)
 {
-	/* the prefilter: one lowercase copy, then a search per distinct keyword */
+	/* the prefilter: one lowercase copy, one pass for every keyword it holds */
 	char *lower = xmalloc(length + 1);
 	for (size_t i = 0; i < length; i++)
 		lower[i] = (text[i] >= 'A' && text[i] <= 'Z') ? (char)(text[i] + 32) : text[i];
 	lower[length] = '\0';
 
+	bool *present = xcalloc(scanner->keyword_count ? scanner->keyword_count : 1, sizeof(bool));
+	find_keywords(scanner, lower, length, present);
 	struct finding_list findings = { NULL, 0, 0 };
 	for (size_t r = 0; r < scanner->rule_count; r++) {
 		const struct secrets_rule *rule = &secrets_rules[r];
 		bool wanted = rule->keywords[0] == NULL;
 		for (size_t k = 0; !wanted && k < SECRETS_MAX_KEYWORDS && rule->keywords[k]; k++)
-			wanted = contains(lower, length, rule->keywords[k]);
+			wanted = present[scanner->rule_keywords[r][k]];
 		if (wanted)
 			scan_rule(scanner, r, text, length, &findings);
 	}
+	free(present);
 	free(lower);
 
 	if (findings.count > 1)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -40,6 +41,14 @@ struct secrets_scanner {
 	void *match_context;                 /* pcre2_match_context *: the match limit */
 	void *match_data;                    /* pcre2_match_data *, sized for every pattern */
 	size_t rule_count;
+	/* the keyword prefilter: distinct keywords indexed by their first two bytes, so one pass over
+	 * a file finds every keyword it holds */
+	const char **keywords;
+	size_t *keyword_lengths;
+	size_t keyword_count;
+	uint32_t *keywords_by_bigram;        /* 65537 offsets into keyword_order */
+	uint32_t *keyword_order;
+	uint32_t (*rule_keywords)[SECRETS_MAX_KEYWORDS]; /* per rule: indices into keywords */
 };
 
 struct secrets_finding {
