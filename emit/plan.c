@@ -11,11 +11,6 @@
 #include "canonical_json.h"
 #include "banned.h"
 
-const char *const plan_actions[] = {
-	"stage.validate", "snapshot.create", "snapshot.restore", "loadtest.run", "http.check",
-	"sbom.scan", "evidence.collect", "stage.promote", "exec", "monitoring.update", NULL,
-};
-
 /* Defaults the runner would otherwise have to guess: written into every plan instead. */
 #define PLAN_HTTP_TIMEOUT_MS 5000
 #define PLAN_HTTP_ATTEMPTS 3
@@ -855,32 +850,9 @@ json_t *plan_build_all(const struct emit_context *context, struct diag_list *dia
 	return plans;
 }
 
-bool plan_is_integer_only(const json_t *value)
-{
-	switch (json_typeof(value)) {
-	case JSON_REAL:
-		return false;
-	case JSON_ARRAY:
-		for (size_t i = 0; i < json_array_size(value); i++)
-			if (!plan_is_integer_only(json_array_get(value, i)))
-				return false;
-		return true;
-	case JSON_OBJECT: {
-		const char *key;
-		json_t *member;
-		json_object_foreach((json_t *)value, key, member)
-			if (!plan_is_integer_only(member))
-				return false;
-		return true;
-	}
-	default:
-		return true;
-	}
-}
-
 int plan_encode(const json_t *payload, const struct signing_key *key, struct strbuf *out)
 {
-	if (!plan_is_integer_only(payload))
+	if (!plan_format_is_integer_only(payload))
 		return -1;
 	size_t length;
 	char *canonical = canonical_json_dumps(payload, &length);
@@ -919,59 +891,6 @@ void emit_plans(const struct emit_context *context, struct emit_output *output, 
 
 /* ---- reading and rendering ---- */
 
-static bool is_known_action(const char *action)
-{
-	for (size_t i = 0; action && plan_actions[i]; i++)
-		if (strcmp(plan_actions[i], action) == 0)
-			return true;
-	return false;
-}
-
-static char *check_payload(const json_t *payload)
-{
-	if (!json_is_object(payload))
-		return xstrdup("plan payload is not a JSON object");
-	const json_t *format = json_object_get(payload, "format");
-	if (!json_is_integer(format) || json_integer_value(format) != PLAN_FORMAT_VERSION)
-		return xasprintf("unsupported plan format (expected 'format': %d)", PLAN_FORMAT_VERSION);
-	const char *workflow = json_string_value(json_object_get(payload, "workflow"));
-	if (!workflow || (strcmp(workflow, "loadtest") != 0 && strcmp(workflow, "promote") != 0 && strcmp(workflow, "rollback") != 0))
-		return xstrdup("'workflow' must be 'loadtest', 'promote' or 'rollback'");
-	if (!json_is_string(json_object_get(payload, "stage")))
-		return xstrdup("'stage' must be a string");
-	const json_t *inputs = json_object_get(payload, "inputs");
-	if (!json_is_object(inputs))
-		return xstrdup("'inputs' must be an object of file digests");
-	const char *key;
-	const json_t *digest;
-	json_object_foreach((json_t *)inputs, key, digest)
-		if (!json_is_string(digest) || json_string_length(digest) != 64)
-			return xasprintf("input '%s' has no SHA-256 digest", key);
-	const json_t *expires = json_object_get(payload, "expires");
-	if (!json_is_integer(expires) && !json_is_null(expires))
-		return xstrdup("'expires' must be seconds since the epoch or null");
-	const json_t *expected = json_object_get(payload, "expected_state");
-	const char *state_check = json_string_value(json_object_get(payload, "state_check"));
-	if (!json_is_object(expected) && !json_is_null(expected))
-		return xstrdup("'expected_state' must be an object or null");
-	if (!state_check || (strcmp(state_check, "exact") != 0 && strcmp(state_check, "first-seen") != 0) ||
-	    (strcmp(state_check, "exact") == 0) != json_is_object(expected))
-		return xstrdup("'state_check' must be 'exact' with an expected state, or 'first-seen' without one");
-	const json_t *steps = json_object_get(payload, "steps");
-	if (!json_is_array(steps))
-		return xstrdup("'steps' must be an array");
-	size_t index;
-	const json_t *step;
-	json_array_foreach(steps, index, step) {
-		const char *action = json_string_value(json_object_get(step, "action"));
-		if (!json_is_string(json_object_get(step, "id")) || !json_is_object(json_object_get(step, "args")))
-			return xasprintf("step %zu: needs an 'id' and 'args'", index + 1);
-		if (!is_known_action(action))
-			return xasprintf("step %zu: unknown action '%s'", index + 1, action ? action : "(none)");
-	}
-	return NULL;
-}
-
 int plan_read(const char *data, size_t length, struct signing_envelope *envelope, json_t **payload, char **error)
 {
 	*payload = NULL;
@@ -987,10 +906,10 @@ int plan_read(const char *data, size_t length, struct signing_envelope *envelope
 		char *detail = reason;
 		reason = xasprintf("plan payload: %s", detail);
 		free(detail);
-	} else if (!plan_is_integer_only(root)) {
+	} else if (!plan_format_is_integer_only(root)) {
 		reason = xstrdup("plan payload holds a non-integer number");
 	} else {
-		reason = check_payload(root);
+		reason = plan_format_check(root);
 	}
 	if (reason) {
 		json_decref(root);

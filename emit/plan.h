@@ -10,13 +10,9 @@
 #include <stdbool.h>
 
 #include "emit.h"
+#include "plan_format.h"
 #include "signing.h"
 #include "util.h"
-
-#define PLAN_FORMAT_VERSION 1
-
-/* The closed set of step actions, NULL-terminated. */
-extern const char *const plan_actions[];
 
 /* The payload of every plan of the tree, as (file path under the output, payload) pairs in a
  * JSON object sorted by path; problems go to `diags`. Used by emit_plans and by tests. */
@@ -26,9 +22,6 @@ json_t *plan_build_all(const struct emit_context *context, struct diag_list *dia
  * appended to `out`. 0, or -1 when the payload is not integer-only canonical JSON or signing
  * failed. */
 int plan_encode(const json_t *payload, const struct signing_key *key, struct strbuf *out);
-
-/* True when the tree holds no real (non-integer) number: plans are integer-only. */
-bool plan_is_integer_only(const json_t *value);
 
 /* Reads a .plan file: the DSSE envelope, its payload type, the payload as canonical,
  * integer-only JSON, and the plan's required members (format, workflow, stage, inputs,

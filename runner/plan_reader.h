@@ -13,7 +13,9 @@
 
 #include "signing.h"
 
-#define PLAN_READER_FORMAT_VERSION 1
+#include "plan_format.h"
+
+#define PLAN_READER_FORMAT_VERSION PLAN_FORMAT_VERSION
 #define PLAN_READER_MAX_SIZE (16u << 20)
 /* "sha256:" and 64 hex digits: the plan's identity, over its canonical payload bytes */
 #define PLAN_READER_DIGEST_SIZE (7 + 64 + 1)

@@ -107,14 +107,14 @@ START_TEST(test_plans_of_the_example_tree)
 	const char *path;
 	json_t *plan;
 	json_object_foreach(plans, path, plan) {
-		ck_assert_msg(plan_is_integer_only(plan), "%s holds a real number", path);
+		ck_assert_msg(plan_format_is_integer_only(plan), "%s holds a real number", path);
 		size_t index;
 		json_t *step;
 		json_array_foreach(json_object_get(plan, "steps"), index, step) {
 			const char *action = json_string_value(json_object_get(step, "action"));
 			bool known = false;
-			for (size_t a = 0; plan_actions[a]; a++)
-				known |= strcmp(plan_actions[a], action) == 0;
+			for (size_t a = 0; plan_format_actions[a]; a++)
+				known |= strcmp(plan_format_actions[a], action) == 0;
 			ck_assert_msg(known, "%s: unknown action %s", path, action);
 		}
 	}
@@ -250,8 +250,8 @@ static void assert_refused(const char *payload_text, const char *reason_part)
 
 START_TEST(test_reader_refusals)
 {
-	static const char base[] = "\"expected_state\":null,\"expires\":null,\"format\":1,\"inputs\":{},\"stage\":\"s\","
-				   "\"state_check\":\"first-seen\"";
+	static const char base[] = "\"expected_state\":null,\"expires\":null,\"format\":1,\"inputs\":{},\"project\":\"p\","
+				   "\"stage\":\"s\",\"state_check\":\"first-seen\"";
 	char *valid = xasprintf("{%s,\"steps\":[],\"workflow\":\"promote\"}", base);
 	struct strbuf envelope_text;
 	strbuf_init(&envelope_text);
@@ -276,6 +276,9 @@ START_TEST(test_reader_refusals)
 	free(text);
 	text = xasprintf("{%s, \"steps\":[],\"workflow\":\"promote\"}", base);
 	assert_refused(text, "canonical");
+	free(text);
+	text = xasprintf("{%s,\"steps\":[{\"action\":\"exec\",\"args\":{},\"id\":\"../x\"}],\"workflow\":\"promote\"}", base);
+	assert_refused(text, "plain 'id'");
 	free(text);
 	assert_refused("{\"format\":2}", "format");
 }
