@@ -125,9 +125,7 @@ static json_t *place_panels(json_t *panels)
 	return placed;
 }
 
-/* The final document: __inputs and __requires first (as a Grafana export), then `fields` with
- * `panels` laid out and `id` null. Steals `fields` and `panels`. */
-static json_t *finish_dashboard(json_t *fields, json_t *panels)
+json_t *grafana_finish_dashboard(json_t *fields, json_t *panels)
 {
 	json_t *dashboard = json_object();
 	json_object_set_new(dashboard, "__inputs",
@@ -276,7 +274,7 @@ static json_t *compact_dashboard(const struct model *model, const struct model_d
 			json_array_append_new(panels, compact_panel(model, &dashboard->panels[model_index++],
 								    json_array_get(row_panels, p)));
 	}
-	return finish_dashboard(fields, panels);
+	return grafana_finish_dashboard(fields, panels);
 }
 
 /* ---- generated service overviews ---- */
@@ -386,7 +384,7 @@ static json_t *service_overview(const json_t *template_root, const struct model 
 	}
 	apply_signals(panels, model, service->name.text);
 	json_object_set_new(fields, "schemaVersion", json_integer(GRAFANA_SCHEMA_VERSION));
-	return finish_dashboard(fields, panels);
+	return grafana_finish_dashboard(fields, panels);
 }
 
 static json_t *load_service_template(struct diag_list *diags)

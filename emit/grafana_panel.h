@@ -37,6 +37,11 @@ void grafana_apply_steps(json_t *panel, json_t *steps);
  * are put in one fixed order. Row panels are left alone. */
 void grafana_complete_panel(json_t *panel);
 
+/* The final document: __inputs and __requires first (as a Grafana export), then `fields` with
+ * `panels` (a flat list, rows as row panels) laid out, numbered and `id` null. Steals `fields`
+ * and `panels`. Defined in grafana.c; every emitted dashboard goes through it. */
+json_t *grafana_finish_dashboard(json_t *fields, json_t *panels);
+
 /* Puts a panel's keys in the one order every emitted panel has. */
 void grafana_order_panel_keys(json_t *panel);
 

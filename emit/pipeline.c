@@ -24,61 +24,6 @@
 
 /* ---- the dashboard ---- */
 
-/* Numbers and lays out the template's flat panel list on the grid (rows included). */
-static json_t *place_panels(json_t *panels)
-{
-	size_t count = json_array_size(panels);
-	struct grafana_cell *cells = xcalloc(count + 1, sizeof(*cells));
-	struct grafana_rect *rects = xcalloc(count + 1, sizeof(*rects));
-	for (size_t i = 0; i < count; i++) {
-		const json_t *panel = json_array_get(panels, i);
-		const char *type = json_string_value(json_object_get(panel, "type"));
-		json_int_t width = json_integer_value(json_object_get(json_object_get(panel, "gridPos"), "w"));
-		cells[i].is_row = type && strcmp(type, "row") == 0;
-		cells[i].width = width > 0 && width <= GRAFANA_GRID_COLUMNS ? (int)width : 0;
-	}
-	grafana_layout(cells, count, rects);
-	json_t *placed = json_array();
-	for (size_t i = 0; i < count; i++) {
-		json_t *panel = json_array_get(panels, i);
-		json_object_set_new(panel, "id", json_integer((json_int_t)i + 1));
-		json_object_set_new(panel, "gridPos", json_pack("{s:i, s:i, s:i, s:i}", "h", rects[i].h, "w", rects[i].w,
-								 "x", rects[i].x, "y", rects[i].y));
-		if (cells[i].is_row) {
-			static const char *const row_order[] = { "type", "title", "collapsed", "id", "gridPos", "panels", NULL };
-			grafana_order_keys(panel, row_order);
-		} else {
-			grafana_complete_panel(panel);
-			grafana_order_panel_keys(panel);
-		}
-		json_array_append(placed, panel);
-	}
-	free(cells);
-	free(rects);
-	return placed;
-}
-
-static json_t *requirements(const json_t *panels)
-{
-	static const char *const plugins[][2] = { { "stat", "Stat" }, { "table", "Table" }, { "timeseries", "Time series" } };
-	json_t *requires = json_array();
-	json_array_append_new(requires, json_pack("{s:s, s:s, s:s, s:s}", "type", "grafana", "id", "grafana", "name",
-						  "Grafana", "version", "10.4.0"));
-	json_array_append_new(requires, json_pack("{s:s, s:s, s:s, s:s}", "type", "datasource", "id", "prometheus",
-						  "name", "Prometheus", "version", "1.0.0"));
-	for (size_t p = 0; p < sizeof(plugins) / sizeof(plugins[0]); p++) {
-		bool used = false;
-		for (size_t i = 0; i < json_array_size(panels) && !used; i++) {
-			const char *type = json_string_value(json_object_get(json_array_get(panels, i), "type"));
-			used = type && strcmp(type, plugins[p][0]) == 0;
-		}
-		if (used)
-			json_array_append_new(requires, json_pack("{s:s, s:s, s:s, s:s}", "type", "panel", "id", plugins[p][0],
-								  "name", plugins[p][1], "version", ""));
-	}
-	return requires;
-}
-
 static json_t *pipeline_dashboard(const char *project, const char *uid, char **error)
 {
 	const struct embedded_file *file = embedded_find(PIPELINE_TEMPLATE);
@@ -119,17 +64,13 @@ static json_t *pipeline_dashboard(const char *project, const char *uid, char **e
 		json_decref(fields);
 		return NULL;
 	}
-	json_t *dashboard = json_object();
-	json_object_set_new(dashboard, "__inputs",
-			    json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s}]", "name", GRAFANA_DATASOURCE_INPUT, "label",
-				      "Prometheus", "description", "", "type", "datasource", "pluginId", "prometheus",
-				      "pluginName", "Prometheus"));
-	json_object_set_new(dashboard, "__requires", requirements(panels));
-	json_object_set_new(fields, "panels", place_panels(panels));
-	json_decref(panels);
-	json_object_update(dashboard, fields);
-	json_decref(fields);
-	return dashboard;
+	for (size_t i = 0; i < json_array_size(panels); i++) {
+		json_t *panel = json_array_get(panels, i);
+		const char *type = json_string_value(json_object_get(panel, "type"));
+		if (!type || strcmp(type, "row") != 0)
+			grafana_complete_panel(panel);
+	}
+	return grafana_finish_dashboard(fields, panels);
 }
 
 /* ---- alerts and their tests ---- */
