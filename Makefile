@@ -32,13 +32,15 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 $(WARNINGS) -D_POSIX_C_SOURCE=200809L -DGOOSE_VERSION='"$(VERSION)"' \
-	-iquote common -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen
+	-iquote common -iquote vuln -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen
 ALL_CFLAGS := $(BASE_CFLAGS) -pthread $(OPTIMIZE) $(SANITIZER_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := -pthread $(SANITIZER_FLAGS) $(LDFLAGS)
 
 # Sources by role. Every .c under these folders is part of the build: adding a module needs no
 # Makefile edit.
-COMMON_SRC := $(wildcard common/*.c)
+# vuln/ (version ordering, CVSS, purl, SBOM and OSV readers, matching) is shared code too:
+# `goosec scan` and goose-run's sbom.scan step use the same matcher.
+COMMON_SRC := $(wildcard common/*.c vuln/*.c)
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c lint/*.c emit/*.c))
 RUNNER_SRC := $(filter-out runner/main.c,$(wildcard runner/*.c))
 EMBED_FILES := $(sort $(wildcard schemas/*.json schemas/meta/*/*.json schemas/meta/*/*/*.json templates/*))
@@ -135,7 +137,7 @@ fuzz: $(GEN_EMBEDDED)
 	@mkdir -p $(FUZZ_OUT)
 	for target in $(FUZZ_TARGETS); do \
 		$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -DGOOSE_VERSION='"$(VERSION)"' -g -O1 \
-			-fsanitize=fuzzer,address,undefined -iquote common -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen \
+			-fsanitize=fuzzer,address,undefined -iquote common -iquote vuln -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen \
 			$(PKG_CFLAGS) -o $(FUZZ_OUT)/fuzz_$$target tests/fuzz/fuzz_$$target.c \
 			$(FUZZ_SRC) $(GEN_EMBEDDED) $(PKG_LIBS) -lm || exit 1; \
 	done

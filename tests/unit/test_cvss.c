@@ -1,4 +1,4 @@
-/* Unit tests for compiler/cvss: published base scores (NVD and the FIRST examples), strict
+/* Unit tests for vuln/cvss: published base scores (NVD and the FIRST examples), strict
  * parsing, v2/v4 refusal, and every one of the 2,592 base vectors against exact arithmetic. */
 #include <check.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Unit tests for compiler/purl: the purl-spec test suite (spec and per-type parse, build and
+/* Unit tests for vuln/purl: the purl-spec test suite (spec and per-type parse, build and
  * validate cases) read in place from the shared reference data, and hand-written cases. */
 #include <check.h>
 #include <dirent.h>

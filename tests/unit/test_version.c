@@ -1,4 +1,4 @@
-/* Unit tests for compiler/version: osv-scalibr's ordering vectors for every ecosystem we order,
+/* Unit tests for vuln/version: osv-scalibr's ordering vectors for every ecosystem we order,
  * dpkg --compare-versions and python3-packaging as independent judges, and hand-picked cases. */
 #include <check.h>
 #include <errno.h>
