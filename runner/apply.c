@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "canonical_json.h"
@@ -106,6 +107,7 @@ struct run {
 	char *run_dir;
 	char *current_path;
 	char *metrics_path;
+	char *run_id;
 };
 
 static bool gate_approvals(struct run *run, const json_t *gate, char **reason)
@@ -432,6 +434,15 @@ static int start_or_continue(struct run *run, bool resumed, char **error)
 						json_pack("{s:s}", "name", options->approvals[i]), error) != 0)
 			goto out;
 	}
+	const json_t *begin = journal_find(&run->journal, "begin", NULL);
+	time_t began = (time_t)json_integer_value(json_object_get(begin, "time"));
+	struct tm utc;
+	char stamp[32] = "00000000T000000Z";
+	if (gmtime_r(&began, &utc))
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &utc);
+	run->run_id = xasprintf("%s-%.6s", stamp, hex);
+	run->context.run_id = run->run_id;
+	run->context.run_dir = run->run_dir;
 	status = run_steps(run, resumed, error);
 out:
 	free(current);
@@ -514,12 +525,15 @@ int apply_run(const struct apply_options *options, char **error)
 	run.context.now = options->now;
 	run.context.metrics_path = run.metrics_path;
 	run.context.ignore_window = options->ignore_window;
+	run.context.root = options->root ? options->root : ".";
+	run.context.evidence_key_path = options->evidence_key_path;
 	status = start_or_continue(&run, resumed, error);
 out:
 	snap_key_clear(&run.snapshot_key);
 	free(run.run_dir);
 	free(run.current_path);
 	free(run.metrics_path);
+	free(run.run_id);
 	journal_release(&run.journal);
 	state_dir_release(&run.state);
 	plan_reader_release(&run.plan);

@@ -27,6 +27,8 @@ struct apply_options {
 	int64_t now;
 	const char *snapshot_key_path;  /* NULL: snapshot steps fail asking for one */
 	const char *metrics_path;       /* NULL: STATE/metrics/goose-run.prom */
+	const char *root;               /* the config tree plan paths are relative to; NULL: the cwd */
+	const char *evidence_key_path;  /* Ed25519 PEM that signs evidence bundles; NULL: unsigned refused */
 	FILE *out;
 };
 

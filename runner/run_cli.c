@@ -15,17 +15,21 @@
 #include "banned.h"
 
 #define RUN_CLI_KEY_ENV "GOOSE_SNAPSHOT_KEY_FILE"
+#define RUN_CLI_EVIDENCE_KEY_ENV "GOOSE_EVIDENCE_KEY_FILE"
 
 const char run_cli_help_text[] =
 	"  verify PLAN --trust PUBKEY...       check a plan's signature, trust and expiry\n"
 	"  apply PLAN --trust PUBKEY... [--state DIR] [--dry-run] [--approve NAME]...\n"
-	"        [--ignore-window] [--snapshot-key FILE] [--metrics-file FILE]\n"
+	"        [--ignore-window] [--snapshot-key FILE] [--metrics-file FILE] [--root DIR]\n"
+	"        [--evidence-key FILE]\n"
 	"                                      verify, check the expected state, run the steps\n"
 	"  resume [--state DIR] --trust PUBKEY...  finish the interrupted run of the state dir\n"
 	"  status [--state DIR] [--json]       the stage registry (--json feeds goosec build --state-from)\n"
 	"\n"
 	"  common: --allow-unsigned, --allow-no-expiry, --now SECONDS (the clock, for tests);\n"
-	"  --state defaults to " STATE_DEFAULT_DIR "; the snapshot key comes from --snapshot-key or $" RUN_CLI_KEY_ENV ".\n"
+	"  --state defaults to " STATE_DEFAULT_DIR "; the snapshot key comes from --snapshot-key or $" RUN_CLI_KEY_ENV ";\n"
+	"  the evidence signing key from --evidence-key or $" RUN_CLI_EVIDENCE_KEY_ENV ". --root names the config\n"
+	"  tree the plan's relative paths (SBOMs, baselines, reports) are read from and written to (default: .).\n"
 	"  GOOSE_RUN_CRASH_AT=STEP:PHASE (intent, done, swapped, registered) kills the runner there (tests).\n"
 	"\n"
 	"exit codes: 0 success, 1 step failed, 2 usage, 3 gate failed, 4 interrupted (resume later),\n"
@@ -65,6 +69,10 @@ static int parse(struct cli_options *options, const char *command, int argc, cha
 			options->apply.state_path = argv[++i];
 		} else if (strcmp(arg, "--snapshot-key") == 0 && has_value) {
 			options->apply.snapshot_key_path = argv[++i];
+		} else if (strcmp(arg, "--root") == 0 && has_value) {
+			options->apply.root = argv[++i];
+		} else if (strcmp(arg, "--evidence-key") == 0 && has_value) {
+			options->apply.evidence_key_path = argv[++i];
 		} else if (strcmp(arg, "--metrics-file") == 0 && has_value) {
 			options->apply.metrics_path = argv[++i];
 		} else if (strcmp(arg, "--now") == 0 && has_value) {
@@ -141,6 +149,8 @@ int run_cli_main(int argc, char **argv)
 	}
 	if (!options.apply.snapshot_key_path && getenv(RUN_CLI_KEY_ENV) && *getenv(RUN_CLI_KEY_ENV))
 		options.apply.snapshot_key_path = getenv(RUN_CLI_KEY_ENV);
+	if (!options.apply.evidence_key_path && getenv(RUN_CLI_EVIDENCE_KEY_ENV) && *getenv(RUN_CLI_EVIDENCE_KEY_ENV))
+		options.apply.evidence_key_path = getenv(RUN_CLI_EVIDENCE_KEY_ENV);
 	options.apply.trusted = trusted;
 	options.apply.trusted_count = options.trust_count;
 	options.apply.approvals = options.approvals;

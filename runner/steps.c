@@ -547,6 +547,13 @@ static enum steps_outcome monitoring_update(struct steps_context *context, const
 	return STEPS_DONE;
 }
 
+char *steps_tree_path(const struct steps_context *context, const char *relative)
+{
+	if (relative[0] == '/' || !context->root || strcmp(context->root, ".") == 0)
+		return xstrdup(relative);
+	return xasprintf("%s/%s", context->root, relative);
+}
+
 enum steps_outcome steps_run(struct steps_context *context, const json_t *step, json_t **detail, char **error)
 {
 	const char *id = plan_reader_step_id(step);

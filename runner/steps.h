@@ -29,6 +29,10 @@ struct steps_context {
 	const struct snap_key *snapshot_key; /* NULL without --snapshot-key */
 	const char *metrics_path;            /* the textfile-collector file monitoring.update writes */
 	bool ignore_window;
+	const char *root;              /* the config tree the plan's relative paths name ("." by default) */
+	const char *run_dir;           /* STATE/runs/<plan digest hex>: this run's own files */
+	const char *run_id;            /* "<begin time, UTC, compact ISO 8601>-<6 hex of the plan digest>" */
+	const char *evidence_key_path; /* NULL without --evidence-key */
 };
 
 enum steps_outcome {
@@ -38,6 +42,9 @@ enum steps_outcome {
 };
 
 enum steps_outcome steps_run(struct steps_context *context, const json_t *step, json_t **detail, char **error);
+
+/* `relative` resolved against the tree root (absolute paths are kept); caller frees. */
+char *steps_tree_path(const struct steps_context *context, const char *relative);
 
 /* Kills the process with SIGKILL when GOOSE_RUN_CRASH_AT names this step and phase. */
 void steps_crash_point(const char *step_id, const char *phase);
