@@ -67,6 +67,14 @@ http {
         location = /healthz { default_type text/plain; return 200 "ok"; }
         location = /version { types { } default_type application/json; alias $root/version.json; }
         location = /mode { default_type application/json; return 200 '{"mode":"$stage"}'; }
+        # the ledger API the example load test drives (stress-test.yaml's requests)
+        location ~ ^/v1/accounts/[^/]+/balance$ {
+            default_type application/json; return 200 '{"balance":{"value":"100.00","currency":"EUR"}}';
+        }
+        location ~ ^/v1/accounts/[^/]+/transactions$ {
+            default_type application/json; return 200 '{"transactions":[]}';
+        }
+        location = /v1/transfers { default_type application/json; return 201 '{"status":"accepted"}'; }
     }
 }
 CONF
