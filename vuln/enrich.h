@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "vuln/sbom.h"
+#include "sbom.h"
 
 /* One change, for printing: "component github.com/go-chi/chi/v5@v5.0.12: licenses set to [MIT]",
  * "... supplier set to 'go-chi'", "... purl set to 'pkg:npm/pino@8.19.0'"; with force, "...

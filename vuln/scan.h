@@ -14,9 +14,9 @@
 
 #include <jansson.h>
 
-#include "common/util.h"
-#include "vuln/osv.h"
-#include "vuln/sbom.h"
+#include "util.h"
+#include "osv.h"
+#include "sbom.h"
 
 /* Ordered: a threshold is met by every severity at or above it. UNKNOWN (no vector goosec can
  * score and no database rating) is ranked above CRITICAL for thresholds: a vulnerability whose
