@@ -23,6 +23,7 @@
 #include "jsonschema.h"
 #include "load.h"
 #include "model.h"
+#include "evidence_cli.h"
 #include "plan.h"
 #include "project.h"
 #include "rules.h"
@@ -74,6 +75,10 @@ static const char usage_text[] =
 	"                     rule's id reads the tree at . or --tree DIR)\n"
 	"  plan show FILE [--trust PUB]...\n"
 	"                     render a signed plan for people; with --trust, verify its signature\n"
+	"  evidence collect [--run-dir DIR] [--plan FILE] [--out FILE] [--sign-key FILE] ...\n"
+	"                     gather the evidence the tree's controls need into a signed bundle\n"
+	"  evidence verify BUNDLE --trust PUB...\n"
+	"                     check a bundle's chain, items and signature; 'evidence show' renders it\n"
 	"  keygen DIR [--name NAME]\n"
 	"                     write an Ed25519 plan-signing key pair DIR/NAME.key (0600) and\n"
 	"                     DIR/NAME.pub (default NAME goosec-signing); prints the key id\n"
@@ -1292,6 +1297,7 @@ struct command {
 static const struct command commands[] = {
 	{ "build", command_build },
 	{ "check", command_check },
+	{ "evidence", evidence_cli_main },
 	{ "explain", command_explain },
 	{ "keygen", command_keygen },
 	{ "lint", command_lint },

@@ -48,6 +48,30 @@ const struct rule_info rules_catalogue[] = {
 	  "job:http_request_duration_seconds:p95{job=\"api\"}), its regex matchers simple, and the\n"
 	  "expected annotations must be predictable: $value, $labels.NAME and the humanize functions are;\n"
 	  "other template functions are not, nor an exact $value of a computed burn rate. A warning.\n" },
+	{ "evidence-bad-signature", "an evidence bundle's signature does not verify",
+	  "The bundle's in-toto statement (item digests, control coverage, chain head) is signed with the\n"
+	  "evidence key in a DSSE envelope. A trusted key id signed it, but the signature does not verify\n"
+	  "over the statement: the statement or the signature was changed after signing. Collect again.\n" },
+	{ "evidence-incomplete", "a control lacks some of its evidence",
+	  "Every control of security/audit/evidence-template.yaml names the evidence that proves it, and\n"
+	  "security/audit/collection-rules.yaml says where each piece comes from. 'goosec evidence collect'\n"
+	  "and the evidence.collect step report each piece they could not find with the reason (no run\n"
+	  "journal, nothing matches a path, no such step in the run). A warning; with --require-complete\n"
+	  "(or the plan's evidence_complete gate) an error, and no bundle is written.\n" },
+	{ "evidence-plan", "the plan given to evidence collect cannot be read",
+	  "'goosec evidence collect --plan FILE' (or RUN_DIR/plan) must be a goosec plan in a DSSE envelope.\n" },
+	{ "evidence-tampered", "an evidence bundle was changed, reordered, cut short or is not a bundle",
+	  "'goosec evidence verify' decompresses the bundle (a damaged zstd frame or a cut file is refused),\n"
+	  "then checks each record in order: its seq (records reordered, added or removed), its link to the\n"
+	  "record before (chain broken), its size and SHA-256 against its content (a changed item), and\n"
+	  "that the signed statement lists exactly these items, in this order, with these digests, and this\n"
+	  "chain head. The message names the first record that fails. 'goosec evidence show' renders a bundle.\n" },
+	{ "evidence-unsigned", "an evidence bundle carries no signature",
+	  "The bundle was collected with --unsigned (or by a plan run with --allow-unsigned). Unsigned\n"
+	  "evidence proves nothing to an auditor: collect it again with the evidence key.\n" },
+	{ "evidence-untrusted-key", "an evidence bundle is signed by a key not passed with --trust",
+	  "The signature's key id (the SHA-256 of the raw public key) matches none of the --trust keys.\n"
+	  "Pass the public half of the evidence key goose.yaml's signing.evidence names.\n" },
 	{ "internal", "goosec itself failed",
 	  "An internal error: a built-in table or schema could not be read. This is a bug in goosec;\n"
 	  "the exit code is 2.\n" },
