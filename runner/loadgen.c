@@ -539,10 +539,34 @@ static int64_t weighted_percentile(const struct weighted_sample *samples, size_t
 	return count ? samples[count - 1].value : 0;
 }
 
+/* The main thread's view of the run while it lasts: seconds already turned into series points
+ * (and, for progress, their sampled latencies and totals). */
+struct collector {
+	struct worker *workers;
+	unsigned worker_count;
+	int64_t next_second;          /* the first second not yet collected */
+	bool track_progress;
+	uint64_t responses, errors;   /* over the collected seconds */
+	struct loadgen_hist latency;  /* sampled latencies of the collected seconds, weighted */
+	struct loadgen_hist scratch;  /* latency plus the seconds still open, rebuilt per report */
+	int64_t last_reported;        /* the last second handed to the progress callback */
+};
+
+/* A sample stands for seen / sampled latencies of its second. */
+static uint64_t sample_weight(const struct series_slot *slot)
+{
+	if (!slot->sample_count)
+		return 0;
+	uint64_t weight = (slot->seen + slot->sample_count / 2) / slot->sample_count;
+	return weight ? weight : 1;
+}
+
 /* Turns second `second` of every worker into one series point. Each worker's sample stands for
  * all it saw that second, so samples are weighted by seen / sampled when merged. */
-static void collect_second(struct worker *workers, unsigned worker_count, int64_t second, struct loadgen_result *result)
+static void collect_second(struct collector *collector, int64_t second, struct loadgen_result *result)
 {
+	struct worker *workers = collector->workers;
+	unsigned worker_count = collector->worker_count;
 	struct loadgen_series_point point = {.second = second};
 	struct weighted_sample *samples = xmalloc((size_t)worker_count * SERIES_SAMPLE * sizeof(*samples));
 	size_t sample_count = 0;
@@ -556,10 +580,13 @@ static void collect_second(struct worker *workers, unsigned worker_count, int64_
 			if (slot->max_us > point.max_us)
 				point.max_us = slot->max_us;
 			double weight = slot->sample_count ? (double)slot->seen / slot->sample_count : 0.0;
+			uint64_t progress_weight = sample_weight(slot);
 			for (uint32_t i = 0; i < slot->sample_count; i++) {
 				samples[sample_count].value = slot->samples[i];
 				samples[sample_count++].weight = weight;
 				total_weight += weight;
+				if (collector->track_progress)
+					loadgen_hist_record_n(&collector->latency, slot->samples[i], progress_weight);
 			}
 			slot->second = -1;
 		}
@@ -572,6 +599,61 @@ static void collect_second(struct worker *workers, unsigned worker_count, int64_
 	free(samples);
 	ALLOC_GROW(result->series, result->series_count + 1, result->series_alloc);
 	result->series[result->series_count++] = point;
+	collector->responses += point.responses;
+	collector->errors += point.errors;
+	collector->next_second = second + 1;
+}
+
+/* Reads the seconds not yet collected (up to `through`) without taking them: their totals, the
+ * responses and errors of second `through` alone, and their samples into the scratch histogram. */
+static void peek_open_seconds(struct collector *collector, int64_t through, uint64_t *responses, uint64_t *errors,
+			      uint64_t *last_responses)
+{
+	*responses = *errors = *last_responses = 0;
+	for (unsigned w = 0; w < collector->worker_count; w++) {
+		struct worker *worker = &collector->workers[w];
+		pthread_mutex_lock(&worker->series_lock);
+		for (int i = 0; i < SERIES_SLOTS; i++) {
+			const struct series_slot *slot = &worker->slots[i];
+			if (slot->second < collector->next_second || slot->second > through)
+				continue;
+			*responses += slot->responses;
+			*errors += slot->errors;
+			if (slot->second == through)
+				*last_responses += slot->responses;
+			uint64_t weight = sample_weight(slot);
+			for (uint32_t j = 0; j < slot->sample_count; j++)
+				loadgen_hist_record_n(&collector->scratch, slot->samples[j], weight);
+		}
+		pthread_mutex_unlock(&worker->series_lock);
+	}
+}
+
+/* Hands the progress callback the figures as of the end of whole second `second`. */
+static void report_progress(struct collector *collector, const struct loadgen_config *config, int64_t second,
+			    int64_t run_ns)
+{
+	struct loadgen_progress progress = {.second = second};
+	int64_t elapsed_ns = (second + 1) * 1000000000;
+	if (elapsed_ns > run_ns)
+		elapsed_ns = run_ns;
+	progress.elapsed_s = (double)elapsed_ns / 1e9;
+	progress.remaining_s = (double)(run_ns - elapsed_ns) / 1e9;
+	loadgen_hist_reset(&collector->scratch);
+	loadgen_hist_merge(&collector->scratch, &collector->latency);
+	uint64_t open_responses, open_errors, last_responses;
+	peek_open_seconds(collector, second, &open_responses, &open_errors, &last_responses);
+	progress.requests = collector->responses + open_responses;
+	progress.errors = collector->errors + open_errors;
+	double second_length = (double)(elapsed_ns - second * 1000000000) / 1e9;
+	progress.achieved_rate = second_length > 0 ? (double)last_responses / second_length : 0.0;
+	if (is_open_model(config)) {
+		double due = loadgen_schedule_count_before(&config->schedule, elapsed_ns) -
+			     loadgen_schedule_count_before(&config->schedule, second * 1000000000);
+		progress.target_rate = second_length > 0 ? due / second_length : 0.0;
+	}
+	progress.p95_us = loadgen_hist_percentile(&collector->scratch, 95);
+	config->progress(&progress, config->progress_data);
 }
 
 static double timeval_seconds(struct timeval value)
@@ -636,14 +718,24 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	for (size_t i = 0; i < config->request_count; i++)
 		loadgen_hist_init(&result->per_request[i].latency);
 	/* collect whole seconds while the workers run; a second is final two seconds later */
-	int64_t next_second = 0;
+	struct collector collector = {.workers = workers, .worker_count = worker_count, .last_reported = -1,
+				      .track_progress = config->progress != NULL};
+	if (collector.track_progress) {
+		loadgen_hist_init(&collector.latency);
+		loadgen_hist_init(&collector.scratch);
+	}
 	while (status == 0) {
 		int64_t now = now_ns();
 		if (now >= start + run_ns || (config->stop && *config->stop))
 			break;
 		int64_t finished = now > start ? (now - start) / 1000000000 - 2 : -1;
-		for (; next_second <= finished; next_second++)
-			collect_second(workers, worker_count, next_second, result);
+		while (collector.next_second <= finished)
+			collect_second(&collector, collector.next_second, result);
+		int64_t completed = now > start ? (now - start) / 1000000000 - 1 : -1;
+		if (collector.track_progress && completed > collector.last_reported) {
+			report_progress(&collector, config, completed, run_ns); /* completed > the last collected */
+			collector.last_reported = completed;
+		}
 		struct timespec pause = {0, 100000000};
 		nanosleep(&pause, NULL);
 	}
@@ -652,8 +744,12 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	int64_t end = now_ns();
 	if (status == 0) {
 		int64_t last_second = (run_ns - 1) / 1000000000;
-		for (; next_second <= last_second; next_second++)
-			collect_second(workers, worker_count, next_second, result);
+		while (collector.next_second <= last_second)
+			collect_second(&collector, collector.next_second, result);
+	}
+	if (collector.track_progress) {
+		loadgen_hist_release(&collector.latency);
+		loadgen_hist_release(&collector.scratch);
 	}
 	getrusage(RUSAGE_SELF, &usage_after);
 	for (unsigned w = 0; w < worker_count; w++) {

@@ -27,6 +27,23 @@ struct loadgen_request {
 	bool no_body;              /* HEAD: the response carries no body */
 };
 
+/* What a run has done so far, handed to the progress callback once per elapsed second. Figures
+ * come from the per-second samples (the same ones the series is built from), so they are
+ * estimates for the last second or two; the result after the run is exact. */
+struct loadgen_progress {
+	int64_t second;             /* the whole second just completed (0-based from the start) */
+	double elapsed_s, remaining_s;
+	double target_rate;         /* req/s the schedule asked for over that second; 0 in the closed model */
+	double achieved_rate;       /* responses completed over that second */
+	uint64_t requests;          /* responses so far */
+	uint64_t errors;            /* errors of every class so far */
+	int64_t p95_us;             /* 95th percentile of latency so far (sampled), 0 before any response */
+};
+
+/* Called from the thread that called loadgen_run (never from a worker), once per elapsed whole
+ * second while the run lasts; it must return quickly, and must not call back into the engine. */
+typedef void (*loadgen_progress_fn)(const struct loadgen_progress *progress, void *data);
+
 struct loadgen_config {
 	struct sockaddr_storage address;
 	socklen_t address_length;
@@ -40,6 +57,8 @@ struct loadgen_config {
 	int64_t timeout_ns;                      /* per request, from its send */
 	int64_t late_threshold_ns;               /* a send this far past its intended time is late */
 	volatile int *stop;                      /* optional: set to nonzero to end the run early */
+	loadgen_progress_fn progress;            /* optional: per-second progress (see above) */
+	void *progress_data;                     /* passed to progress as is */
 };
 
 /* Errors by class. HTTP 4xx/5xx responses are errors too, counted by status class. */

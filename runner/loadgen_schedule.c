@@ -53,6 +53,28 @@ uint64_t loadgen_schedule_total(const struct loadgen_schedule *schedule)
 	return (uint64_t)ceil(total - 1e-9);
 }
 
+double loadgen_schedule_count_before(const struct loadgen_schedule *schedule, int64_t at_ns)
+{
+	double total = 0.0;
+	double rate_from = schedule->start_rate;
+	int64_t stage_start_ns = 0;
+	for (size_t i = 0; i < schedule->stage_count && at_ns > stage_start_ns; i++) {
+		const struct loadgen_stage *stage = &schedule->stages[i];
+		double seconds = (double)stage->duration_ns / 1e9;
+		double rate_to = stage->target_rate;
+		double within = (double)(at_ns - stage_start_ns) / 1e9;
+		if (within >= seconds || seconds <= 0) {
+			total += (rate_from + rate_to) / 2.0 * seconds;
+		} else {
+			double rate_then = rate_from + (rate_to - rate_from) * within / seconds;
+			total += (rate_from + rate_then) / 2.0 * within;
+		}
+		stage_start_ns += stage->duration_ns;
+		rate_from = rate_to;
+	}
+	return total;
+}
+
 size_t loadgen_mix_pick(const unsigned *weights, size_t count, unsigned total_weight, uint64_t index)
 {
 	if (count <= 1 || total_weight == 0)

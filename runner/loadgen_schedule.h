@@ -23,6 +23,9 @@ struct loadgen_schedule {
 int64_t loadgen_schedule_time(const struct loadgen_schedule *schedule, uint64_t index);
 /* Requests the schedule holds in total (the integral of the rate over all stages, rounded up). */
 uint64_t loadgen_schedule_total(const struct loadgen_schedule *schedule);
+/* Requests due before `at_ns` after the start (the integral of the rate up to then, not rounded):
+ * the difference over an interval is what the schedule asks for in it. */
+double loadgen_schedule_count_before(const struct loadgen_schedule *schedule, int64_t at_ns);
 /* Picks a request of a weighted mix for a global index: exact proportions over every
  * sum-of-weights consecutive indices, the same on every worker. */
 size_t loadgen_mix_pick(const unsigned *weights, size_t count, unsigned total_weight, uint64_t index);

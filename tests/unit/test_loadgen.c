@@ -2,6 +2,8 @@
  * response parser on split, chunked and pipelined input, the rate schedules, the request mix. */
 #include <math.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -391,6 +393,27 @@ START_TEST(schedule_ramping_rate)
 }
 END_TEST
 
+START_TEST(schedule_count_before)
+{
+	struct loadgen_stage stage = {.duration_ns = 2500000000LL, .target_rate = 200};
+	struct loadgen_schedule constant = {.start_rate = 200, .stages = &stage, .stage_count = 1};
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&constant, 0), 0.0, 1e-9);
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&constant, 1000000000LL), 200.0, 1e-9);
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&constant, 2500000000LL), 500.0, 1e-9);
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&constant, 9000000000LL), 500.0, 1e-9);
+	/* 10 req/s for 1 s, ramp 10 -> 30 over 1 s, down 30 -> 0 over 2 s */
+	struct loadgen_stage stages[] = {{1000000000LL, 10}, {1000000000LL, 30}, {2000000000LL, 0}};
+	struct loadgen_schedule staged = {.start_rate = 10, .stages = stages, .stage_count = 3};
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&staged, 500000000LL), 5.0, 1e-9);
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&staged, 1500000000LL), 10.0 + 7.5, 1e-9);
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&staged, 3000000000LL), 30.0 + 22.5, 1e-9);
+	ck_assert_double_eq_tol(loadgen_schedule_count_before(&staged, 4000000000LL), 60.0, 1e-9);
+	/* the inverse of loadgen_schedule_time */
+	for (uint64_t n = 1; n < 60; n++)
+		ck_assert_double_eq_tol(loadgen_schedule_count_before(&staged, loadgen_schedule_time(&staged, n)), (double)n, 1e-6);
+}
+END_TEST
+
 START_TEST(mix_and_durations)
 {
 	unsigned weights[] = {3, 1, 4};
@@ -414,6 +437,152 @@ START_TEST(mix_and_durations)
 	ck_assert_int_eq(loadgen_parse_duration("", &ns), -1);
 	ck_assert_int_eq(loadgen_parse_duration("5x", &ns), -1);
 	ck_assert_int_eq(loadgen_parse_duration("-1s", &ns), -1);
+}
+END_TEST
+
+/* A tiny keep-alive server on loopback for engine tests: answers every request (a header block
+ * ending in a blank line) with a fixed 200 response, until told to stop. */
+struct test_server {
+	int listener;
+	struct sockaddr_in address;
+	pthread_t thread;
+	volatile int stop;
+};
+
+static void *test_server_main(void *argument)
+{
+	static const char response[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	struct test_server *server = argument;
+	struct pollfd fds[33];
+	int tail[33] = {0}; /* how much of "\r\n\r\n" the last bytes matched */
+	nfds_t count = 1;
+	fds[0] = (struct pollfd){.fd = server->listener, .events = POLLIN};
+	while (!server->stop) {
+		if (poll(fds, count, 50) <= 0)
+			continue;
+		for (nfds_t i = count; i-- > 1;) {
+			if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char buffer[4096];
+			ssize_t got = read(fds[i].fd, buffer, sizeof(buffer));
+			if (got <= 0) {
+				close(fds[i].fd);
+				fds[i] = fds[count - 1];
+				tail[i] = tail[count - 1];
+				count--;
+				continue;
+			}
+			for (ssize_t j = 0; j < got; j++) {
+				char expected = "\r\n\r\n"[tail[i]];
+				tail[i] = buffer[j] == expected ? tail[i] + 1 : (buffer[j] == '\r' ? 1 : 0);
+				if (tail[i] == 4) {
+					tail[i] = 0;
+					ck_assert_int_eq(write(fds[i].fd, response, sizeof(response) - 1), (ssize_t)sizeof(response) - 1);
+				}
+			}
+		}
+		if ((fds[0].revents & POLLIN) && count < 33) {
+			int client = accept(server->listener, NULL, NULL);
+			if (client >= 0) {
+				tail[count] = 0;
+				fds[count++] = (struct pollfd){.fd = client, .events = POLLIN};
+			}
+		}
+	}
+	for (nfds_t i = 1; i < count; i++)
+		close(fds[i].fd);
+	return NULL;
+}
+
+static void test_server_start(struct test_server *server)
+{
+	memset(server, 0, sizeof(*server));
+	server->listener = socket(AF_INET, SOCK_STREAM, 0);
+	server->address = (struct sockaddr_in){.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t length = sizeof(server->address);
+	ck_assert_int_eq(bind(server->listener, (struct sockaddr *)&server->address, length), 0);
+	ck_assert_int_eq(getsockname(server->listener, (struct sockaddr *)&server->address, &length), 0);
+	ck_assert_int_eq(listen(server->listener, 64), 0);
+	ck_assert_int_eq(pthread_create(&server->thread, NULL, test_server_main, server), 0);
+}
+
+static void test_server_stop(struct test_server *server)
+{
+	server->stop = 1;
+	pthread_join(server->thread, NULL);
+	close(server->listener);
+}
+
+struct progress_log {
+	pthread_t caller;
+	bool other_thread;
+	size_t count;
+	struct loadgen_progress reports[8];
+};
+
+static void record_progress(const struct loadgen_progress *progress, void *data)
+{
+	struct progress_log *log = data;
+	if (!pthread_equal(pthread_self(), log->caller))
+		log->other_thread = true;
+	if (log->count < 8)
+		log->reports[log->count] = *progress;
+	log->count++;
+}
+
+/* 200 req/s for 2.5 s: a report after each of the two whole seconds, from the calling thread,
+ * with the schedule's rate, what came back, running totals and a latency percentile. */
+START_TEST(run_reports_progress_each_second)
+{
+	struct test_server server;
+	test_server_start(&server);
+	static const char wire[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct loadgen_request request = {.name = "/", .wire = wire, .wire_length = sizeof(wire) - 1, .weight = 1};
+	struct loadgen_stage stage = {.duration_ns = 2500000000LL, .target_rate = 200};
+	struct progress_log log = {.caller = pthread_self()};
+	struct loadgen_config config = {.request_count = 1, .requests = &request, .executor = LOADGEN_CONSTANT_RATE,
+					.schedule = {.start_rate = 200, .stages = &stage, .stage_count = 1},
+					.connections = 4, .threads = 2, .timeout_ns = 1000000000LL, .late_threshold_ns = 1000000,
+					.progress = record_progress, .progress_data = &log};
+	memcpy(&config.address, &server.address, sizeof(server.address));
+	config.address_length = sizeof(server.address);
+	struct loadgen_result result;
+	char *error = NULL;
+	ck_assert_int_eq(loadgen_run(&config, &result, &error), 0);
+	test_server_stop(&server);
+	ck_assert_uint_eq(log.count, 2);
+	ck_assert(!log.other_thread);
+	for (size_t i = 0; i < 2; i++) {
+		const struct loadgen_progress *report = &log.reports[i];
+		ck_assert_int_eq(report->second, (int64_t)i);
+		ck_assert_double_eq_tol(report->elapsed_s, (double)(i + 1), 1e-9);
+		ck_assert_double_eq_tol(report->remaining_s, 1.5 - (double)i, 1e-9);
+		ck_assert_double_eq_tol(report->target_rate, 200.0, 1e-6);
+		/* loopback keeps up with 200 req/s; a second's edge may shift a few responses */
+		ck_assert(report->achieved_rate >= 150 && report->achieved_rate <= 250);
+		ck_assert_uint_eq(report->errors, 0);
+		ck_assert(report->p95_us > 0 && report->p95_us < 1000000);
+	}
+	ck_assert(log.reports[0].requests >= 150 && log.reports[0].requests <= 250);
+	ck_assert(log.reports[1].requests >= 350 && log.reports[1].requests <= 450);
+	ck_assert_uint_eq(result.counts.responses, 500);
+	ck_assert_uint_eq(loadgen_error_count(&result.counts), 0);
+	loadgen_result_release(&result);
+
+	/* the closed model has no target */
+	test_server_start(&server);
+	memcpy(&config.address, &server.address, sizeof(server.address));
+	config.executor = LOADGEN_MAX_THROUGHPUT;
+	config.duration_ns = 1200000000LL;
+	log.count = 0;
+	ck_assert_int_eq(loadgen_run(&config, &result, &error), 0);
+	test_server_stop(&server);
+	ck_assert_uint_eq(log.count, 1);
+	ck_assert_double_eq_tol(log.reports[0].target_rate, 0.0, 1e-9);
+	ck_assert(log.reports[0].achieved_rate > 0);
+	ck_assert(log.reports[0].requests > 0);
+	ck_assert_double_eq_tol(log.reports[0].remaining_s, 0.2, 1e-9);
+	loadgen_result_release(&result);
 }
 END_TEST
 
@@ -476,10 +645,12 @@ static Suite *loadgen_suite(void)
 	TCase *schedule = tcase_create("schedule");
 	tcase_add_test(schedule, schedule_constant_rate);
 	tcase_add_test(schedule, schedule_ramping_rate);
+	tcase_add_test(schedule, schedule_count_before);
 	tcase_add_test(schedule, mix_and_durations);
 	suite_add_tcase(suite, schedule);
 	TCase *engine = tcase_create("engine");
 	tcase_add_test(engine, run_against_refused_port);
+	tcase_add_test(engine, run_reports_progress_each_second);
 	tcase_set_timeout(engine, 30);
 	suite_add_tcase(suite, engine);
 	return suite;
