@@ -92,6 +92,7 @@ static void finding_release(struct scan_finding *finding)
 	free(finding->installed);
 	free(finding->fixed);
 	free(finding->vector);
+	free(finding->pointer);
 	waiver_release(finding->waived_by);
 	free(finding->waived_by);
 	waiver_release(finding->expired_waiver);
@@ -472,8 +473,8 @@ static bool already_found(const struct scan_result *result, size_t first, const 
 	return false;
 }
 
-static void add_finding(struct scan_result *result, const struct osv_record *record, const char *service,
-			const struct sbom_component *component, const char *purl, const char *version,
+static void add_finding(struct scan_result *result, const struct osv_record *record, size_t input_index,
+			const char *service, const struct sbom_component *component, const char *purl, const char *version,
 			const char *fixed, const struct waiver_set *waivers, enum scan_severity fail_on)
 {
 	ALLOC_GROW(result->findings, result->finding_count + 1, result->finding_alloc);
@@ -490,6 +491,8 @@ static void add_finding(struct scan_result *result, const struct osv_record *rec
 	finding->purl = xstrdup(purl);
 	finding->installed = xstrdup(version);
 	finding->fixed = fixed ? xstrdup(fixed) : NULL;
+	finding->input_index = input_index;
+	finding->pointer = xstrdup(component->pointer);
 	rate(record, finding);
 	for (size_t w = 0; w < waivers->count; w++) {
 		if (!waiver_applies(&waivers->waivers[w], record, service, purl))
@@ -510,8 +513,8 @@ static void add_finding(struct scan_result *result, const struct osv_record *rec
 		result->failing_count++;
 }
 
-static void scan_component(const struct osv_db *db, const char *service, const struct sbom_component *component,
-			   const struct waiver_set *waivers, enum scan_severity fail_on, struct scan_result *result)
+static void scan_component(const struct osv_db *db, size_t input_index, const char *service,
+			   const struct sbom_component *component, const struct waiver_set *waivers, enum scan_severity fail_on, struct scan_result *result)
 {
 	char *label = sbom_component_label(component);
 	if (!component->purl) {
@@ -545,7 +548,7 @@ static void scan_component(const struct osv_db *db, const char *service, const s
 				continue;
 			const char *fixed = NULL;
 			if (scan_version_affected(affected, version, &fixed, result))
-				add_finding(result, record, service, component, component->purl, version, fixed, waivers,
+				add_finding(result, record, input_index, service, component, component->purl, version, fixed, waivers,
 					    fail_on);
 		}
 		free(name);
@@ -599,7 +602,7 @@ int scan_run(const struct osv_db *db, const struct scan_input *inputs, size_t in
 	for (size_t i = 0; i < input_count; i++) {
 		const struct sbom *sbom = inputs[i].sbom;
 		for (size_t c = 0; c < sbom->component_count; c++)
-			scan_component(db, inputs[i].service, &sbom->components[c], &set, options->fail_on, result);
+			scan_component(db, i, inputs[i].service, &sbom->components[c], &set, options->fail_on, result);
 		result->component_count += sbom->component_count;
 	}
 	waiver_set_release(&set);

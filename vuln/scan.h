@@ -74,6 +74,8 @@ struct scan_finding {
 	struct scan_waiver_ref *waived_by;      /* the unexpired waiver that accepts it, or NULL */
 	struct scan_waiver_ref *expired_waiver; /* an expired waiver that would have, or NULL */
 	bool fails;             /* unwaived and at or above fail_on */
+	size_t input_index;     /* which scan_input held the component */
+	char *pointer;          /* the component's JSON Pointer in that SBOM */
 };
 
 struct scan_result {
