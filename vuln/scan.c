@@ -514,7 +514,8 @@ static void add_finding(struct scan_result *result, const struct osv_record *rec
 }
 
 static void scan_component(const struct osv_db *db, size_t input_index, const char *service,
-			   const struct sbom_component *component, const struct waiver_set *waivers, enum scan_severity fail_on, struct scan_result *result)
+			   const struct sbom_component *component, const struct waiver_set *waivers,
+			   enum scan_severity fail_on, struct scan_result *result)
 {
 	char *label = sbom_component_label(component);
 	if (!component->purl) {
