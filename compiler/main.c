@@ -29,6 +29,7 @@
 #include "rules.h"
 #include "signing.h"
 #include "rulefile.h"
+#include "scan_cli.h"
 #include "util.h"
 #include "banned.h"
 
@@ -79,6 +80,9 @@ static const char usage_text[] =
 	"                     gather the evidence the tree's controls need into a signed bundle\n"
 	"  evidence verify BUNDLE --trust PUB...\n"
 	"                     check a bundle's chain, items and signature; 'evidence show' renders it\n"
+	"  scan [SBOM...] [--db FILE] [--fail-on SEVERITY] [--format text|json|sarif] [--now DATE]\n"
+	"                     scan SBOMs (default: the tree's, enriched) against the OSV database, waivers\n"
+	"                     applied; exit 1 on an unwaived finding at or above --fail-on\n"
 	"  keygen DIR [--name NAME]\n"
 	"                     write an Ed25519 plan-signing key pair DIR/NAME.key (0600) and\n"
 	"                     DIR/NAME.pub (default NAME goosec-signing); prints the key id\n"
@@ -1302,6 +1306,7 @@ static const struct command commands[] = {
 	{ "keygen", command_keygen },
 	{ "lint", command_lint },
 	{ "plan", command_plan },
+	{ "scan", scan_cli_main },
 	{ "schema", command_schema },
 	{ "validate", command_validate },
 };

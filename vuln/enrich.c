@@ -249,44 +249,44 @@ static bool string_array(const json_t *value)
 static int check_enrichment(const json_t *enrichment, char **error)
 {
 	if (!json_is_object(enrichment))
-		return fail(error, xstrdup("enrichment: expected an object"));
+		return fail(error, xstrdup("the enrichment document is not an object"));
 	const json_t *sboms = json_object_get(enrichment, "sboms");
 	if (sboms && !json_is_array(sboms))
-		return fail(error, xstrdup("enrichment /sboms: expected an array"));
+		return fail(error, xstrdup("/sboms: expected an array"));
 	size_t index;
 	const json_t *entry;
 	json_array_foreach(sboms, index, entry) {
 		const json_t *purl_type = json_object_get(entry, "purl_type");
 		if (!json_is_object(entry) || (purl_type && !json_is_string(purl_type)))
-			return fail(error, xasprintf("enrichment /sboms/%zu: expected an object with a string purl_type",
+			return fail(error, xasprintf("/sboms/%zu: expected an object with a string purl_type",
 						     index));
 	}
 	const json_t *rules = json_object_get(enrichment, "rules");
 	if (rules && !json_is_array(rules))
-		return fail(error, xstrdup("enrichment /rules: expected an array"));
+		return fail(error, xstrdup("/rules: expected an array"));
 	const json_t *rule;
 	json_array_foreach(rules, index, rule) {
 		const json_t *match = json_object_get(rule, "match"), *set = json_object_get(rule, "set");
 		if (!json_is_object(match) || !json_is_object(set))
-			return fail(error, xasprintf("enrichment /rules/%zu: expected 'match' and 'set' objects", index));
+			return fail(error, xasprintf("/rules/%zu: expected 'match' and 'set' objects", index));
 		const json_t *purl = json_object_get(match, "purl"), *name = json_object_get(match, "name");
 		if ((!purl && !name) || (purl && !json_is_string(purl)) || (name && !json_is_string(name)))
-			return fail(error, xasprintf("enrichment /rules/%zu/match: expected a 'purl' or 'name' glob", index));
+			return fail(error, xasprintf("/rules/%zu/match: expected a 'purl' or 'name' glob", index));
 		const json_t *licenses = json_object_get(set, "licenses");
 		if (licenses && !string_array(licenses))
-			return fail(error, xasprintf("enrichment /rules/%zu/set/licenses: expected a list of licence ids",
+			return fail(error, xasprintf("/rules/%zu/set/licenses: expected a list of licence ids",
 						     index));
 		const json_t *supplier = json_object_get(set, "supplier");
 		if (supplier && (!json_is_object(supplier) || !json_is_string(json_object_get(supplier, "name"))))
-			return fail(error, xasprintf("enrichment /rules/%zu/set/supplier: expected an object with a name",
+			return fail(error, xasprintf("/rules/%zu/set/supplier: expected an object with a name",
 						     index));
 		const json_t *urls = json_object_get(supplier, "url");
 		if (urls && !(json_is_array(urls) && (json_array_size(urls) == 0 || string_array(urls))))
-			return fail(error, xasprintf("enrichment /rules/%zu/set/supplier/url: expected a list of strings",
+			return fail(error, xasprintf("/rules/%zu/set/supplier/url: expected a list of strings",
 						     index));
 		const json_t *set_purl_value = json_object_get(set, "purl");
 		if (set_purl_value && (!json_is_string(set_purl_value) || !*json_string_value(set_purl_value)))
-			return fail(error, xasprintf("enrichment /rules/%zu/set/purl: expected a string", index));
+			return fail(error, xasprintf("/rules/%zu/set/purl: expected a string", index));
 	}
 	return 0;
 }

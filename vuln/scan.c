@@ -370,7 +370,7 @@ static int read_waivers(const json_t *waivers, const char *today, struct waiver_
 	if (!waivers)
 		return 0;
 	if (!json_is_array(waivers))
-		return fail(error, xstrdup("waivers: expected an array"));
+		return fail(error, xstrdup("/waivers: expected an array"));
 	size_t count = json_array_size(waivers);
 	set->waivers = xcalloc(count + 1, sizeof(*set->waivers));
 	set->expired = xcalloc(count + 1, sizeof(*set->expired));
@@ -380,14 +380,14 @@ static int read_waivers(const json_t *waivers, const char *today, struct waiver_
 		static const char *const required[] = { "id", "component", "reason", "expires" };
 		for (size_t k = 0; k < 4; k++)
 			if (!json_is_string(json_object_get(object, required[k])))
-				return fail(error, xasprintf("waivers/%zu: missing '%s'", index, required[k]));
+				return fail(error, xasprintf("/waivers/%zu: missing '%s'", index, required[k]));
 		const json_t *service = json_object_get(object, "service");
 		const json_t *approved_by = json_object_get(object, "approved_by");
 		if ((service && !json_is_string(service)) || (approved_by && !json_is_string(approved_by)))
-			return fail(error, xasprintf("waivers/%zu: 'service' and 'approved_by' must be strings", index));
+			return fail(error, xasprintf("/waivers/%zu: 'service' and 'approved_by' must be strings", index));
 		const char *expires = json_string_value(json_object_get(object, "expires"));
 		if (strlen(expires) != 10 || expires[4] != '-' || expires[7] != '-')
-			return fail(error, xasprintf("waivers/%zu/expires: '%s' is not a date (YYYY-MM-DD)", index, expires));
+			return fail(error, xasprintf("/waivers/%zu/expires: '%s' is not a date (YYYY-MM-DD)", index, expires));
 		struct scan_waiver_ref *waiver = &set->waivers[set->count];
 		set->expired[set->count] = today && strcmp(expires, today) < 0;
 		set->count++;
@@ -734,7 +734,7 @@ void scan_result_format_text(const struct scan_result *result, struct strbuf *ou
 	}
 	for (size_t i = 0; i < result->note_count; i++)
 		strbuf_addf(out, "note: %s\n", result->notes[i]);
-	strbuf_addf(out, "%zu component%s scanned, %zu finding%s (%zu waived), %zu at or above %s: %s\n",
+	strbuf_addf(out, "%zu component%s scanned, %zu finding%s (%zu waived), %zu failing at fail-on %s: %s\n",
 		    result->component_count, result->component_count == 1 ? "" : "s", result->finding_count,
 		    result->finding_count == 1 ? "" : "s", result->waived_count, result->failing_count,
 		    scan_severity_name(result->fail_on), result->failed ? "FAIL" : "ok");
