@@ -21,14 +21,15 @@
 
 const char load_cli_help_text[] =
 	"  load URL [--rate N [--ramp-to N] | --max] [--connections C] [--threads T] [--duration D]\n"
-	"       [--method M] [--header 'Name: value']... [--body FILE] [--timeout D] [--json]\n"
+	"       [--method M] [--header 'Name: value']... [--body FILE] [--timeout D] [--json] [--no-progress]\n"
 	"                                      HTTP load on URL: achieved req/s, errors, latency percentiles;\n"
-	"                                      --rate times each request from its intended send (exit 1 on errors)\n";
+	"                                      --rate times each request from its intended send (exit 1 on errors);\n"
+	"                                      a live line per second on stderr when it is a terminal\n";
 
 struct load_options {
 	const char *url;
 	double rate, ramp_to;
-	bool max, json, has_ramp;
+	bool max, json, has_ramp, no_progress;
 	unsigned connections, threads;
 	int64_t duration_ns, timeout_ns;
 	const char *method;
@@ -84,6 +85,8 @@ static int parse_options(struct load_options *options, int argc, char **argv)
 			options->max = true;
 		} else if (strcmp(arg, "--json") == 0) {
 			options->json = true;
+		} else if (strcmp(arg, "--no-progress") == 0) {
+			options->no_progress = true;
 		} else if (strcmp(arg, "--rate") == 0 && has_value) {
 			if (parse_rate(argv[++i], &options->rate) != 0)
 				return usage_error("--rate needs requests per second, not '%s'", argv[i]);
@@ -235,6 +238,20 @@ static void print_text(const struct loadgen_config *config, const struct load_op
 	       result->max_rss_kib);
 }
 
+/* The live line: rewritten in place on stderr (stdout keeps only the result, so it can be piped
+ * or redirected while the terminal still shows progress). */
+static void print_progress(const struct loadgen_progress *progress, void *data)
+{
+	(void)data;
+	char target[48] = "";
+	if (progress->target_rate > 0)
+		snprintf(target, sizeof(target), " of %.0f", progress->target_rate);
+	fprintf(stderr, "\r%4.0fs elapsed, %4.0fs left  %8.0f%s req/s  p95 %lld us  %llu requests  %llu errors\033[K",
+		progress->elapsed_s, progress->remaining_s, progress->achieved_rate, target, (long long)progress->p95_us,
+		(unsigned long long)progress->requests, (unsigned long long)progress->errors);
+	fflush(stderr);
+}
+
 int load_cli_main(int argc, char **argv)
 {
 	struct load_options options = {.method = "GET", .connections = 64, .duration_ns = 10000000000LL,
@@ -300,8 +317,14 @@ int load_cli_main(int argc, char **argv)
 	sigemptyset(&action.sa_mask);
 	sigaction(SIGINT, &action, NULL);
 	sigaction(SIGTERM, &action, NULL);
+	bool show_progress = !options.no_progress && isatty(STDERR_FILENO);
+	if (show_progress)
+		config.progress = print_progress;
 	struct loadgen_result result;
-	if (loadgen_run(&config, &result, &error) != 0) {
+	int run_status = loadgen_run(&config, &result, &error);
+	if (show_progress)
+		fputs("\r\033[K", stderr); /* the result replaces the live line */
+	if (run_status != 0) {
 		fprintf(stderr, "goose-run load: %s\n", error);
 		loadgen_result_release(&result);
 		status = RUNNER_EXIT_STEP_FAILED;

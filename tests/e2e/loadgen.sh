@@ -115,6 +115,36 @@ printf '{"a":1}' >"$T/body.json"
 check_contains "POST with a body and headers" 0 "0 (connect 0" -- "$RUN" load "$URL" --method POST --body "$T/body.json" \
 	--header 'Content-Type: application/json' --rate 50 --duration 1s --connections 2
 
+# progress: a live line per second on stderr when it is a terminal (script(1) gives it one),
+# rewritten in place with a carriage return and cleared before the result; nothing otherwise
+if command -v script >/dev/null; then
+	# stderr stays on the pseudo-terminal, which script records in its typescript file
+	script -qec "'$RUN' load '$URL' --rate 200 --duration 3s --connections 4 --threads 2 --json >'$T/tty-stdout'" \
+		"$T/tty-stderr" >/dev/null 2>&1 </dev/null
+	lines=$(tr '\r' '\n' <"$T/tty-stderr" | grep -c 's elapsed')
+	if [ "$lines" = 2 ] && grep -q 'of 200 req/s  p95 [1-9][0-9]* us  [0-9]* requests  0 errors' "$T/tty-stderr" &&
+		grep -q "$(printf '\r\033\\[K')" "$T/tty-stderr" && jq -e '.requests == 600' "$T/tty-stdout" >/dev/null; then
+		pass "on a terminal: one progress line per whole second on stderr, JSON alone on stdout"
+	else
+		fail "progress on a terminal" "$(od -c "$T/tty-stderr" | head -20)" "$(head -c 300 "$T/tty-stdout")"
+	fi
+	script -qec "'$RUN' load '$URL' --rate 200 --duration 2s --connections 4 --no-progress" "$T/tty-quiet" \
+		>/dev/null 2>&1 </dev/null
+	if grep -q 'requests  *400 ' "$T/tty-quiet" && ! grep -q 'elapsed' "$T/tty-quiet"; then
+		pass "--no-progress keeps a terminal quiet"
+	else
+		fail "--no-progress" "$(cat "$T/tty-quiet")"
+	fi
+else
+	echo "skip: script(1) not found; progress on a terminal was not checked"
+fi
+"$RUN" load "$URL" --rate 200 --duration 2s --connections 4 2>"$T/pipe-stderr" | cat >/dev/null
+if [ ! -s "$T/pipe-stderr" ]; then
+	pass "no progress when stderr is not a terminal"
+else
+	fail "no progress off a terminal" "$(od -c "$T/pipe-stderr" | head)"
+fi
+
 # the target goes away mid-run: the rest are connect errors or resets, exit 1
 "$RUN" load "$URL" --rate 200 --duration 2s --connections 4 --threads 2 --json >"$T/midrun.json" 2>/dev/null &
 LOAD_PID=$!
