@@ -66,6 +66,7 @@ static const char usage_text[] =
 	"      --unsigned               emit plans without a signature (goose-run refuses them by default)\n"
 	"      --state-from FILE        a 'goose-run status --json' export: plans expect that state\n"
 	"      --plan-ttl DURATION      how long plans stay valid after the build time (default 24h)\n"
+	"      --force                  SBOM enrichment overwrites values the SBOMs already have\n"
 	"    lint and build also take:\n"
 	"      --threads N    load and validate on N threads (default: one per core)\n"
 	"      --no-cache     do not read or write ROOT/.goosec-cache (results are the same)\n"
@@ -766,6 +767,7 @@ static int command_build(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		TREE_LONG_OPTIONS,
 		PLAN_LONG_OPTIONS,
@@ -773,6 +775,7 @@ static int command_build(int argc, char **argv)
 	};
 	struct tree_options options = { .use_cache = true };
 	const char *output_option = NULL;
+	bool force_enrichment = false;
 	struct plan_options plan;
 	plan_options_init(&plan);
 	int option;
@@ -787,6 +790,10 @@ static int command_build(int argc, char **argv)
 			continue;
 		if (option == 'o') {
 			output_option = optarg;
+			continue;
+		}
+		if (option == 'r') {
+			force_enrichment = true;
 			continue;
 		}
 		if (option == 'h') {
@@ -827,6 +834,7 @@ static int command_build(int argc, char **argv)
 		status = finish_report(&diags, &options.report); /* nothing is written */
 	} else {
 		struct emit_context context = { .project = &project, .model = &analysis.model, .table = &analysis.table, .source_date = source_date };
+		context.sbom_force = force_enrichment;
 		plan_options_apply(&plan, &analysis.model, has_source_date, &context, &diags);
 		emit_all(&context, &output, &diags);
 		status = finish_report(&diags, &options.report);

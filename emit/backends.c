@@ -11,4 +11,5 @@ void emit_all(const struct emit_context *context, struct emit_output *output, st
 	emit_grafana_dashboards(context, output, diags);
 	emit_pipeline_monitoring(context, output, diags);
 	emit_plans(context, output, diags);
+	emit_enriched_sboms(context, output, diags);
 }

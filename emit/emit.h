@@ -30,6 +30,7 @@ struct emit_context {
 	bool plans_unsigned;
 	const json_t *plan_state;                /* a `goose-run status --json` export, or NULL */
 	long long plan_ttl_seconds;              /* expiry = source_date + this */
+	bool sbom_force;                         /* enrichment overwrites values SBOMs have (--force) */
 };
 
 struct emit_file {
@@ -69,6 +70,9 @@ void emit_promtool_tests(const struct emit_context *context, struct emit_output 
 void emit_grafana_dashboards(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 void emit_plans(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 void emit_pipeline_monitoring(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
+
+/* The tree's SBOMs, enriched per security/sbom/enrichment.yaml (emit/enriched_sbom.c). */
+void emit_enriched_sboms(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
 
 /* Runs every backend. */
 void emit_all(const struct emit_context *context, struct emit_output *output, struct diag_list *diags);
