@@ -41,6 +41,7 @@ size_t check_project(const struct project *project, const struct check_options *
 	lint_secrets(&context, diags);
 	lint_compliance(&context, diags);
 	lint_secret_rotation(&context, diags);
+	lint_sbom_licenses(&context, diags);
 
 	xref_report_unused(&result->table, &result->model, diags);
 	if (!analysis)

@@ -48,6 +48,11 @@ const struct rule_info rules_catalogue[] = {
 	  "job:http_request_duration_seconds:p95{job=\"api\"}), its regex matchers simple, and the\n"
 	  "expected annotations must be predictable: $value, $labels.NAME and the humanize functions are;\n"
 	  "other template functions are not, nor an exact $value of a computed burn rate. A warning.\n" },
+	{ "enrichment-invalid", "security/sbom/enrichment.yaml cannot be applied",
+	  "'goosec scan' reads security/sbom/enrichment.yaml without the whole tree. A rule without a\n"
+	  "'match' or 'set' object, a waiver without id, component, reason or expires, a waiver date that\n"
+	  "is not YYYY-MM-DD, or a service of sboms[] without an sbom in goose.yaml stops the scan (exit 2).\n"
+	  "'goosec lint' reports the same file against its schema with every problem's position.\n" },
 	{ "evidence-bad-signature", "an evidence bundle's signature does not verify",
 	  "The bundle's in-toto statement (item digests, control coverage, chain head) is signed with the\n"
 	  "evidence key in a DSSE envelope. A trusted key id signed it, but the signature does not verify\n"
@@ -176,6 +181,11 @@ const struct rule_info rules_catalogue[] = {
 	{ "load-too-many-nodes", "the document expands to too many nodes",
 	  "After aliases are expanded a document may hold at most 4 million nodes; larger expansions\n"
 	  "(such as a 'billion laughs' alias bomb) are refused before they are built.\n" },
+	{ "osv-invalid", "the vulnerability database is not OSV JSON",
+	  "The database (enrichment.yaml's database, or --db) holds OSV records: an object with a\n"
+	  "'records' array, a bare array of records, or one record. Every record needs an 'id'; an affected\n"
+	  "package needs an 'ecosystem' and a 'name'; a range needs a 'type' (SEMVER, ECOSYSTEM or GIT) and\n"
+	  "events of one key each (introduced, fixed, last_affected, limit). The scan stops with exit 2.\n" },
 	{ "project-too-deep", "folders nested too deeply are not searched",
 	  "goosec searches the tree 32 folders deep; deeper folders are skipped with this warning.\n" },
 	{ "promql-selector", "a selector matches everything or has an invalid regular expression",
@@ -227,6 +237,34 @@ const struct rule_info rules_catalogue[] = {
 	  "rule file whose templates do not parse: every {{ needs its }}, {{if}}/{{range}}/{{with}} their\n"
 	  "{{end}}, functions must exist (humanize, printf, query, ...) and variables must be defined\n"
 	  "($labels, $value, $externalLabels, $externalURL, or declared with :=).\n" },
+	{ "sbom-enriched", "enrichment filled in a value of an SBOM component",
+	  "A note of 'goosec build': a rule of security/sbom/enrichment.yaml set a component's licences,\n"
+	  "supplier or purl (or a purl was built from the service's purl_type), in the SBOM written to\n"
+	  "build/security/sbom/<service>.cdx.json. Values the SBOM has are kept unless 'build --force'.\n" },
+	{ "sbom-enrichment-invalid", "an enrichment rule cannot be applied to an SBOM",
+	  "An enrichment rule or sboms[] entry of security/sbom/enrichment.yaml has a shape goosec cannot\n"
+	  "apply (the schema normally stops it first). The message names the JSON Pointer at fault.\n" },
+	{ "sbom-invalid", "an SBOM is not CycloneDX 1.2-1.6 or SPDX 2.2/2.3 JSON goosec can read",
+	  "SBOMs are CycloneDX JSON (bomFormat 'CycloneDX', specVersion 1.2 to 1.6; every component with\n"
+	  "a 'type' and a 'name', licences as {license: {id | name}} or {expression}) or SPDX JSON\n"
+	  "(spdxVersion SPDX-2.2 or SPDX-2.3; every package with SPDXID and name; the purl from\n"
+	  "externalRefs of referenceType 'purl'). The message names the JSON Pointer at fault.\n" },
+	{ "sbom-license-denied", "a component has a licence the licence policy denies",
+	  "security/sbom/enrichment.yaml's licenses.deny lists SPDX ids never accepted. Every id of a\n"
+	  "component's licences (after enrichment) is checked, also inside an expression: an OR does\n"
+	  "not make a denied licence acceptable. Replace the component, or change the policy.\n" },
+	{ "sbom-license-not-allowed", "a component has a licence outside the allowed list",
+	  "When security/sbom/enrichment.yaml's licenses.allow is set, every licence id of every component\n"
+	  "(after enrichment) must be in it (SPDX ids compare case-insensitively). Add the licence to\n"
+	  "allow after review, or replace the component.\n" },
+	{ "sbom-license-unknown", "a component has no licence, even after enrichment",
+	  "A component whose SBOM entry has no licence and that no enrichment rule gives one. Its severity\n"
+	  "is licenses.unknown of security/sbom/enrichment.yaml: error, warning (the default) or ignore.\n"
+	  "Add a rule with match and set.licenses for it.\n" },
+	{ "sbom-waiver-expired", "a vulnerability waiver is past its expiry date",
+	  "A waiver of security/sbom/enrichment.yaml applies up to and including its 'expires' day (against\n"
+	  "--now, SOURCE_DATE_EPOCH or today). After it, 'goosec scan' and the sbom.scan step report the\n"
+	  "finding again and list the waiver as expired. Fix the vulnerability or renew the waiver.\n" },
 	{ "schema-*", "the document does not match its kind's JSON Schema",
 	  "Each kind has a JSON Schema (draft 2020-12; 'goosec schema show KIND' prints it). The rule\n"
 	  "id names the failing keyword: schema-required (a required property is missing),\n"

@@ -57,6 +57,10 @@ typedef void (*compliance_visit)(const json_t *value, const char *pointer, void 
  * Pointer (neither empty nor starting with '/'). */
 int compliance_pointer_walk(const json_t *root, const char *pointer, compliance_visit visit, void *opaque);
 
+/* The licence policy of enrichment.yaml (deny, allow, unknown) over the enriched SBOMs, and
+ * waivers past their expiry (licenses.c). */
+void lint_sbom_licenses(const struct lint_context *context, struct diag_list *diags);
+
 /* secret-rotation.yaml against `now`: past last_rotated + max_age is an error, inside
  * warn_before of it a warning, a last rotation after now an error. */
 void lint_secret_rotation(const struct lint_context *context, struct diag_list *diags);
