@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "crypto.h"
 #include "util.h"
 #include "banned.h"
 
@@ -212,6 +215,144 @@ bool archive_path_is_safe(const char *path, size_t length)
 	return true;
 }
 
+/* ---- tree digest ---- */
+
+int archive_tree_hash_init(struct archive_tree_hash *hash)
+{
+	memset(hash, 0, sizeof(*hash));
+	hash->listing = EVP_MD_CTX_new();
+	hash->content = EVP_MD_CTX_new();
+	if (!hash->listing || !hash->content || EVP_DigestInit_ex(hash->listing, EVP_sha256(), NULL) != 1) {
+		archive_tree_hash_release(hash);
+		return -1;
+	}
+	return 0;
+}
+
+void archive_tree_hash_release(struct archive_tree_hash *hash)
+{
+	EVP_MD_CTX_free(hash->listing);
+	EVP_MD_CTX_free(hash->content);
+	free(hash->file_path);
+	hash->listing = hash->content = NULL;
+	hash->file_path = NULL;
+}
+
+static void tree_hash_add(struct archive_tree_hash *hash, const void *data, size_t length)
+{
+	if (EVP_DigestUpdate(hash->listing, data, length) != 1)
+		hash->failed = true;
+}
+
+/* One record's tail: NUL kind NUL [x] hex LF, after the path and its NUL. */
+static void tree_hash_record(struct archive_tree_hash *hash, const char *path, const char *kind, bool executable,
+			     const unsigned char content_digest[CRYPTO_SHA256_SIZE])
+{
+	tree_hash_add(hash, path, strlen(path) + 1);
+	tree_hash_add(hash, kind, strlen(kind));
+	if (!content_digest) {
+		tree_hash_add(hash, "\n", 1);
+		return;
+	}
+	char hex[2 * CRYPTO_SHA256_SIZE + 1];
+	crypto_hex(content_digest, CRYPTO_SHA256_SIZE, hex);
+	tree_hash_add(hash, "", 1);
+	if (executable)
+		tree_hash_add(hash, "x", 1);
+	tree_hash_add(hash, hex, 2 * CRYPTO_SHA256_SIZE);
+	tree_hash_add(hash, "\n", 1);
+}
+
+void archive_tree_hash_begin(struct archive_tree_hash *hash, const struct archive_entry *entry)
+{
+	if (entry->type == ARCHIVE_DIRECTORY) {
+		tree_hash_record(hash, entry->path, "dir", false, NULL);
+	} else if (entry->type == ARCHIVE_SYMLINK) {
+		unsigned char digest[CRYPTO_SHA256_SIZE];
+		const char *target = entry->link_target ? entry->link_target : "";
+		crypto_sha256(target, strlen(target), digest);
+		/* lstat reports a symlink's mode as 0777 on Linux: always "x", as the disk walk sees it */
+		tree_hash_record(hash, entry->path, "link", true, digest);
+	} else {
+		free(hash->file_path);
+		hash->file_path = xstrdup(entry->path);
+		hash->file_mode = entry->mode;
+		if (EVP_DigestInit_ex(hash->content, EVP_sha256(), NULL) != 1)
+			hash->failed = true;
+	}
+}
+
+void archive_tree_hash_data(struct archive_tree_hash *hash, const void *data, size_t length)
+{
+	if (EVP_DigestUpdate(hash->content, data, length) != 1)
+		hash->failed = true;
+}
+
+void archive_tree_hash_end(struct archive_tree_hash *hash)
+{
+	unsigned char digest[CRYPTO_SHA256_SIZE];
+	unsigned int length;
+	if (!hash->file_path || EVP_DigestFinal_ex(hash->content, digest, &length) != 1) {
+		hash->failed = true;
+		return;
+	}
+	tree_hash_record(hash, hash->file_path, "file", (hash->file_mode & 0111) != 0, digest);
+	free(hash->file_path);
+	hash->file_path = NULL;
+}
+
+int archive_tree_hash_final(struct archive_tree_hash *hash, char digest[ARCHIVE_TREE_DIGEST_SIZE])
+{
+	unsigned char bytes[CRYPTO_SHA256_SIZE];
+	unsigned int length;
+	if (hash->failed || EVP_DigestFinal_ex(hash->listing, bytes, &length) != 1)
+		return -1;
+	memcpy(digest, "sha256:", 7);
+	crypto_hex(bytes, sizeof(bytes), digest + 7);
+	return 0;
+}
+
+static int tee_root(void *context, uint32_t mode, int64_t mtime, char **error)
+{
+	struct archive_tree_hash *hash = context;
+	return hash->inner.root ? hash->inner.root(hash->inner.context, mode, mtime, error) : 0;
+}
+
+static int tee_begin(void *context, const struct archive_entry *entry, char **error)
+{
+	struct archive_tree_hash *hash = context;
+	archive_tree_hash_begin(hash, entry);
+	return hash->inner.begin ? hash->inner.begin(hash->inner.context, entry, error) : 0;
+}
+
+static int tee_data(void *context, const void *data, size_t length, char **error)
+{
+	struct archive_tree_hash *hash = context;
+	archive_tree_hash_data(hash, data, length);
+	return hash->inner.data ? hash->inner.data(hash->inner.context, data, length, error) : 0;
+}
+
+static int tee_end(void *context, char **error)
+{
+	struct archive_tree_hash *hash = context;
+	archive_tree_hash_end(hash);
+	return hash->inner.end ? hash->inner.end(hash->inner.context, error) : 0;
+}
+
+void archive_tree_hash_visitor(struct archive_tree_hash *hash, const struct archive_visitor *inner,
+			       struct archive_visitor *visitor)
+{
+	if (inner)
+		hash->inner = *inner;
+	else
+		memset(&hash->inner, 0, sizeof(hash->inner));
+	visitor->context = hash;
+	visitor->root = tee_root;
+	visitor->begin = tee_begin;
+	visitor->data = tee_data;
+	visitor->end = tee_end;
+}
+
 /* ---- writer ---- */
 
 struct pending_directory {
@@ -230,6 +371,7 @@ struct tree_writer {
 	struct pending_directory ancestors[ARCHIVE_MAX_DEPTH];
 	size_t depth;
 	uint64_t entry_count;
+	struct archive_tree_hash tree_hash;
 };
 
 static int emit_head(struct tree_writer *writer, enum archive_type type, const char *path, uint32_t mode,
@@ -247,6 +389,10 @@ static int emit_head(struct tree_writer *writer, enum archive_type type, const c
 	put_be16(head + 13, (uint16_t)path_length);
 	put_be64(head + 15, size);
 	writer->entry_count++;
+	if (type != ARCHIVE_SYMLINK) {
+		struct archive_entry entry = { .type = type, .path = path, .mode = mode & 07777, .mtime = mtime, .size = size };
+		archive_tree_hash_begin(&writer->tree_hash, &entry);
+	}
 	if (writer->sink->write(writer->sink->context, head, sizeof(head), writer->error) != 0)
 		return -1;
 	return writer->sink->write(writer->sink->context, path, path_length, writer->error);
@@ -297,11 +443,13 @@ static int write_file_entry(struct tree_writer *writer, int dir_fd, const char *
 			status = -1;
 		} else {
 			remaining -= (uint64_t)got;
+			archive_tree_hash_data(&writer->tree_hash, writer->buffer, (size_t)got);
 			status = writer->sink->write(writer->sink->context, writer->buffer, (size_t)got, writer->error);
 		}
 	}
 	close(fd);
 	if (status == 0) {
+		archive_tree_hash_end(&writer->tree_hash);
 		writer->stats->files++;
 		writer->stats->content_bytes += (uint64_t)info.st_size;
 	}
@@ -321,6 +469,10 @@ static int write_symlink_entry(struct tree_writer *writer, int dir_fd, const cha
 		*writer->error = xasprintf("cannot archive link '%s': target too long", path);
 		return -1;
 	}
+	target[length] = '\0';
+	struct archive_entry entry = { .type = ARCHIVE_SYMLINK, .path = path, .mode = (uint32_t)info->st_mode & 07777,
+				       .size = (uint64_t)length, .link_target = target };
+	archive_tree_hash_begin(&writer->tree_hash, &entry);
 	if (emit_ancestors(writer) != 0 ||
 	    emit_head(writer, ARCHIVE_SYMLINK, path, (uint32_t)info->st_mode, info->st_mtime, (uint64_t)length) != 0 ||
 	    writer->sink->write(writer->sink->context, target, (size_t)length, writer->error) != 0)
@@ -445,6 +597,11 @@ int archive_write_tree(const char *source_dir, const struct archive_filter *filt
 		return -1;
 	}
 	struct tree_writer writer = { .filter = filter, .sink = sink, .stats = stats, .error = error };
+	if (archive_tree_hash_init(&writer.tree_hash) != 0) {
+		*error = xstrdup("cannot set up SHA-256 for the tree digest");
+		close(root_fd);
+		return -1;
+	}
 	writer.buffer = xmalloc(ARCHIVE_READ_BUFFER);
 	unsigned char header[ARCHIVE_HEADER_SIZE];
 	memcpy(header, ARCHIVE_MAGIC, 8);
@@ -459,6 +616,11 @@ int archive_write_tree(const char *source_dir, const struct archive_filter *filt
 		put_be64(end + 1, writer.entry_count);
 		status = sink->write(sink->context, end, sizeof(end), error);
 	}
+	if (status == 0 && archive_tree_hash_final(&writer.tree_hash, stats->tree_digest) != 0) {
+		*error = xstrdup("cannot compute the tree digest");
+		status = -1;
+	}
+	archive_tree_hash_release(&writer.tree_hash);
 	free(writer.buffer);
 	close(root_fd);
 	return status;

@@ -76,13 +76,45 @@ struct archive_filter {
 	ino_t skip_inode;
 };
 
+#define ARCHIVE_TREE_DIGEST_SIZE 72 /* "sha256:" + 64 hex digits + NUL */
+
 struct archive_stats {
 	uint64_t files;
 	uint64_t directories;
 	uint64_t symlinks;
 	uint64_t skipped;       /* sockets, fifos, devices: not state, never archived */
 	uint64_t content_bytes;
+	char tree_digest[ARCHIVE_TREE_DIGEST_SIZE]; /* of what was archived: see archive_tree_hash */
 };
+
+/* The digest of the tree an archive holds, in the form steps_tree_digest computes over a
+ * directory on disk: SHA-256 over one record per entry, in archive order (each directory's
+ * names sorted, a directory before its content):
+ *   directory  path NUL "dir" LF
+ *   file       path NUL "file" NUL ["x" when any execute bit is set] hex(SHA-256(content)) LF
+ *   symlink    path NUL "link" NUL "x" hex(SHA-256(target)) LF
+ * So a restored tree can be compared with what was archived by hashing it again. Fed by the
+ * writer as it archives, or through a visitor by anything parsing an archive. */
+struct archive_tree_hash {
+	void *listing;           /* EVP_MD_CTX over the records */
+	void *content;           /* EVP_MD_CTX over the current file's bytes */
+	char *file_path;         /* the file whose content is being hashed */
+	uint32_t file_mode;
+	bool failed;
+	struct archive_visitor inner; /* the visitor a tee passes every call on to (may be empty) */
+};
+
+/* 0, or -1 when OpenSSL cannot set up SHA-256. */
+int archive_tree_hash_init(struct archive_tree_hash *hash);
+void archive_tree_hash_release(struct archive_tree_hash *hash);
+void archive_tree_hash_begin(struct archive_tree_hash *hash, const struct archive_entry *entry);
+void archive_tree_hash_data(struct archive_tree_hash *hash, const void *data, size_t length);
+void archive_tree_hash_end(struct archive_tree_hash *hash);
+/* Writes "sha256:<hex>" into `digest`: 0, or -1 when hashing failed along the way. */
+int archive_tree_hash_final(struct archive_tree_hash *hash, char digest[ARCHIVE_TREE_DIGEST_SIZE]);
+/* A visitor that hashes every entry and passes each call on to `inner` (may be NULL). */
+void archive_tree_hash_visitor(struct archive_tree_hash *hash, const struct archive_visitor *inner,
+			       struct archive_visitor *visitor);
 
 bool archive_glob_match(const char *pattern, const char *path);
 

@@ -339,6 +339,14 @@ static int parse_index_entry(json_t *entry, struct snap_info *info)
 			return -1;
 	info->created = (int64_t)json_integer_value(created);
 	info->chunk_size = (uint32_t)chunk_size;
+	const json_t *tree_digest = json_object_get(entry, "tree_digest");
+	if (tree_digest) {
+		const char *text = json_string_value(tree_digest);
+		if (!text || strncmp(text, "sha256:", 7) != 0 || strlen(text) != ARCHIVE_TREE_DIGEST_SIZE - 1 ||
+		    strspn(text + 7, "0123456789abcdef") != 64)
+			return -1;
+		memcpy(info->tree_digest, text, ARCHIVE_TREE_DIGEST_SIZE);
+	}
 	const char *label = json_string_value(json_object_get(entry, "label"));
 	const char *key_name = json_string_value(json_object_get(entry, "key_name"));
 	info->label = label ? xstrdup(label) : NULL;
@@ -399,6 +407,8 @@ static json_t *index_entry_json(const struct snap_info *info)
 	json_object_set_new(entry, "created", json_string(created));
 	json_object_set_new(entry, "created_unix", json_integer((json_int_t)info->created));
 	json_object_set_new(entry, "digest", json_string(digest));
+	if (info->tree_digest[0])
+		json_object_set_new(entry, "tree_digest", json_string(info->tree_digest));
 	json_object_set_new(entry, "archive_size", json_integer((json_int_t)info->archive_size));
 	json_object_set_new(entry, "stored_size", json_integer((json_int_t)info->stored_size));
 	json_object_set_new(entry, "files", json_integer((json_int_t)info->files));
@@ -697,6 +707,7 @@ static int write_snapshot_file(const char *path, const char *source_dir, const s
 	info->archive_size = writer.archive_size;
 	info->stored_size = writer.stored_size;
 	info->files = stats.files;
+	memcpy(info->tree_digest, stats.tree_digest, ARCHIVE_TREE_DIGEST_SIZE);
 	info->directories = stats.directories;
 	info->symlinks = stats.symlinks;
 	info->chunk_size = chunk_size;
@@ -1110,11 +1121,30 @@ static int read_indexed(const struct snap_store *store, const struct snap_info *
 	struct snap_source source = { &fd, fd_read };
 	struct snap_read_result result;
 	char *reason = NULL;
-	int status = snap_read_stream(&source, key, visitor, &result, &reason);
+	/* the tree digest is taken from the authenticated stream, on its way to `visitor` */
+	struct archive_tree_hash tree_hash;
+	if (archive_tree_hash_init(&tree_hash) != 0) {
+		close(fd);
+		*error = xstrdup("cannot set up SHA-256 for the tree digest");
+		return -1;
+	}
+	struct archive_visitor tee;
+	archive_tree_hash_visitor(&tree_hash, visitor, &tee);
+	int status = snap_read_stream(&source, key, &tee, &result, &reason);
 	close(fd);
+	char tree_digest[ARCHIVE_TREE_DIGEST_SIZE];
+	if (status == 0 && archive_tree_hash_final(&tree_hash, tree_digest) != 0) {
+		reason = xstrdup("cannot compute the tree digest");
+		status = -1;
+	}
+	archive_tree_hash_release(&tree_hash);
 	if (status != 0) {
 		*error = xasprintf("snapshot '%s': %s", entry->id, reason);
 		free(reason);
+		return -1;
+	}
+	if (entry->tree_digest[0] && strcmp(tree_digest, entry->tree_digest) != 0) {
+		*error = xasprintf("snapshot '%s': the archived files do not hash as the index records", entry->id);
 		return -1;
 	}
 	if (strcmp(result.id, entry->id) != 0) {

@@ -76,6 +76,9 @@ struct snap_info {
 	char key_id[SNAP_KEY_ID_HEX];
 	char *key_name;          /* may be NULL */
 	uint32_t chunk_size;
+	/* "sha256:..." of the archived tree as steps_tree_digest computes it over a directory
+	 * (archive.h, archive_tree_hash), recorded at create time; "" for older entries */
+	char tree_digest[ARCHIVE_TREE_DIGEST_SIZE];
 };
 
 struct snap_index {
@@ -104,14 +107,14 @@ int snap_create(const struct snap_store *store, const char *source_dir, const st
 		const struct snap_key *key, const char *label, int64_t now, struct snap_info *created,
 		struct snap_index *removed, char **error);
 
-/* Decrypts and extracts snapshot `id` beside target_dir, checks every chunk, the archive and
- * its digest, and only then swaps it in place of target_dir (which need not exist). On any
- * error target_dir is untouched. */
+/* Decrypts and extracts snapshot `id` beside target_dir, checks every chunk, the archive, its
+ * digest and the extracted tree's digest (when the index records one), and only then swaps it
+ * in place of target_dir (which need not exist). On any error target_dir is untouched. */
 int snap_restore(const struct snap_store *store, const char *id, const struct snap_key *key,
 		 const char *target_dir, char **error);
 
 /* Reads one indexed snapshot through without writing anything: header, every chunk, the
- * archive's structure, its digest and sizes against the index. */
+ * archive's structure, its digest, tree digest and sizes against the index. */
 int snap_verify(const struct snap_store *store, const struct snap_info *entry, const struct snap_key *key,
 		char **error);
 

@@ -72,6 +72,10 @@ enum steps_outcome steps_snapshot_create(struct steps_context *context, const ch
 					 json_t *detail, char **error);
 enum steps_outcome steps_snapshot_restore(struct steps_context *context, const json_t *args, json_t *detail, char **error);
 
+/* The files_match check of stage.validate: NULL when `dir` hashes as the snapshot this run
+ * restored recorded at create time, else the reason (caller frees). */
+char *steps_snapshot_files_match(struct steps_context *context, const char *dir);
+
 /* One HTTP GET (http:// only) within timeout_ms: 0 with status and body, or -1 with `*error`. */
 int steps_http_get(const char *url, const char *method, long timeout_ms, int *status, struct strbuf *body, char **error);
 

@@ -49,6 +49,43 @@ static const char **string_list(const json_t *array, size_t *count)
 	return strings;
 }
 
+/* NULL when the tree under `dir` hashes as the snapshot recorded at create time. */
+static char *tree_matches(const char *id, const char *recorded, const char *dir)
+{
+	if (!recorded || !*recorded)
+		return xasprintf("snapshot '%s' records no file hashes (taken by an older goose-run): files_match cannot be checked",
+				 id);
+	char *digest = NULL, *reason = NULL;
+	if (steps_tree_digest(dir, &digest, &reason) != 0) {
+		char *message = xasprintf("files_match: %s", reason);
+		free(reason);
+		return message;
+	}
+	char *message = NULL;
+	if (strcmp(digest, recorded) != 0)
+		message = xasprintf("files in '%s' do not hash as snapshot '%s' recorded: %s, recorded %s", dir, id, digest, recorded);
+	free(digest);
+	return message;
+}
+
+char *steps_snapshot_files_match(struct steps_context *context, const char *dir)
+{
+	/* the snapshot this run restored: the last snapshot.restore step done */
+	const json_t *restored = NULL;
+	size_t index;
+	const json_t *record;
+	json_array_foreach(context->journal->records, index, record) {
+		const json_t *detail = json_object_get(record, "detail");
+		if (strcmp(json_string_value(json_object_get(record, "kind")), "done") == 0 &&
+		    json_is_string(json_object_get(detail, "restored_to")) && json_is_string(json_object_get(detail, "snapshot_id")))
+			restored = detail;
+	}
+	if (!restored)
+		return xstrdup("files_match: this run restored no snapshot to compare with");
+	return tree_matches(json_string_value(json_object_get(restored, "snapshot_id")),
+			    json_string_value(json_object_get(restored, "tree_digest")), dir);
+}
+
 static char *run_checks(struct steps_context *context, const struct snap_store *store, const struct snap_info *entry,
 			const json_t *checks, const char *restored_dir)
 {
@@ -73,6 +110,12 @@ static char *run_checks(struct steps_context *context, const struct snap_store *
 			int64_t max_age = (int64_t)(json_integer_value(json_object_get(check, "max_age_ms")) / 1000);
 			if (context->now - entry->created > max_age)
 				return xasprintf("snapshot '%s' is older than %lld s", entry->id, (long long)max_age);
+		} else if (strcmp(name, "files_match") == 0) {
+			if (!restored_dir)
+				continue; /* a property of the restored tree */
+			char *problem = tree_matches(entry->id, entry->tree_digest, restored_dir);
+			if (problem)
+				return problem;
 		} else if (json_object_get(check, "files")) {
 			if (!restored_dir)
 				continue; /* checked on the restored tree by the restore step */
@@ -97,20 +140,23 @@ enum steps_outcome steps_snapshot_create(struct steps_context *context, const ch
 					 json_t *detail, char **error)
 {
 	const char *stage = json_string_value(json_object_get(args, "stage"));
-	const char *state_dir = json_string_value(json_object_get(args, "state_dir"));
-	const char *store_path = json_string_value(json_object_get(args, "store"));
+	const char *state_arg = json_string_value(json_object_get(args, "state_dir"));
+	const char *store_arg = json_string_value(json_object_get(args, "store"));
 	const char *purpose = json_string_value(json_object_get(args, "purpose"));
-	if (!stage || !state_dir || !*state_dir || !store_path || !*store_path)
+	if (!stage || !state_arg || !*state_arg || !store_arg || !*store_arg)
 		return fail(error, xstrdup("snapshot.create needs 'stage', 'state_dir' and 'store'"));
 	if (!need_key(context, "snapshot.create", error))
 		return STEPS_FAILED;
 	struct stat info;
+	char *state_dir = steps_tree_path(context, state_arg);
 	if (stat(state_dir, &info) != 0 || !S_ISDIR(info.st_mode)) {
 		/* a stage never deployed has nothing to recover: said so in the journal */
 		json_object_set_new(detail, "snapshot_id", json_null());
 		json_object_set_new(detail, "note", json_string("the stage has no state dir yet: nothing to snapshot"));
+		free(state_dir);
 		return STEPS_DONE;
 	}
+	char *store_path = steps_tree_path(context, store_arg);
 	struct snap_store store = { .path = store_path };
 	char *label = snapshot_label(context, stage, purpose ? purpose : "recovery", step_id);
 	struct snap_index index;
@@ -168,6 +214,8 @@ enum steps_outcome steps_snapshot_create(struct steps_context *context, const ch
 out:
 	free(reason);
 	free(label);
+	free(state_dir);
+	free(store_path);
 	snap_index_release(&index);
 	return outcome;
 }
@@ -175,15 +223,16 @@ out:
 enum steps_outcome steps_snapshot_restore(struct steps_context *context, const json_t *args, json_t *detail, char **error)
 {
 	const char *stage = json_string_value(json_object_get(args, "stage"));
-	const char *state_dir = json_string_value(json_object_get(args, "state_dir"));
-	const char *store_path = json_string_value(json_object_get(args, "store"));
+	const char *state_arg = json_string_value(json_object_get(args, "state_dir"));
+	const char *store_arg = json_string_value(json_object_get(args, "store"));
 	const char *select = json_string_value(json_object_get(args, "select"));
-	if (!stage || !state_dir || !*state_dir || !store_path || !*store_path)
+	if (!stage || !state_arg || !*state_arg || !store_arg || !*store_arg)
 		return fail(error, xstrdup("snapshot.restore needs 'stage', 'state_dir' and 'store'"));
 	if (select && strcmp(select, "latest-before-current-release") != 0)
 		return fail(error, xasprintf("snapshot.restore: selection '%s' is not supported", select));
 	if (!need_key(context, "snapshot.restore", error))
 		return STEPS_FAILED;
+	char *store_path = steps_tree_path(context, store_arg);
 	struct snap_store store = { .path = store_path };
 	struct snap_index index;
 	snap_index_init(&index);
@@ -191,6 +240,7 @@ enum steps_outcome steps_snapshot_restore(struct steps_context *context, const j
 	if (snap_index_load(&store, &index, &reason) != 0) {
 		*error = xasprintf("snapshot store '%s': %s", store_path, reason);
 		free(reason);
+		free(store_path);
 		snap_index_release(&index);
 		return STEPS_FAILED;
 	}
@@ -204,6 +254,7 @@ enum steps_outcome steps_snapshot_restore(struct steps_context *context, const j
 	free(stage_field);
 	free(plan_field);
 	enum steps_outcome outcome = STEPS_FAILED;
+	char *state_dir = steps_tree_path(context, state_arg);
 	char *restored = xasprintf("%s.restored", state_dir);
 	if (!entry) {
 		*error = xasprintf("no earlier snapshot of stage '%s' in '%s'", stage, store_path);
@@ -218,6 +269,8 @@ enum steps_outcome steps_snapshot_restore(struct steps_context *context, const j
 		problem = run_checks(context, &store, entry, json_object_get(args, "checks"), restored);
 	json_object_set_new(detail, "snapshot_id", json_string(entry->id));
 	json_object_set_new(detail, "restored_to", json_string(restored));
+	json_object_set_new(detail, "store", json_string(store_path));
+	json_object_set_new(detail, "tree_digest", entry->tree_digest[0] ? json_string(entry->tree_digest) : json_null());
 	if (problem) {
 		*error = problem;
 		goto out;
@@ -225,6 +278,8 @@ enum steps_outcome steps_snapshot_restore(struct steps_context *context, const j
 	outcome = STEPS_DONE;
 out:
 	free(restored);
+	free(state_dir);
+	free(store_path);
 	snap_index_release(&index);
 	return outcome;
 }
