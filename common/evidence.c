@@ -962,8 +962,9 @@ int evidence_collect(struct evidence_bundle *bundle, const json_t *rules, const 
 			bool is_build = strcmp(from, "build") == 0;
 			const char *base = is_build ? build : root;
 			char *pattern = substitute(path, sources, false);
-			found = evidence_collect_glob(bundle, evidence, from, base, pattern, error);
-			if (found == 0 && strstr(path, "{run}")) {
+			bool per_run = strstr(path, "{run}") != NULL;
+			found = per_run && !sources->run_id ? 0 : evidence_collect_glob(bundle, evidence, from, base, pattern, error);
+			if (found == 0 && per_run) {
 				/* a promotion's run is not the load test's: the newest report stands in */
 				char *any = substitute(path, sources, true);
 				found = collect_latest_run(bundle, evidence, base, any, error);

@@ -92,6 +92,25 @@ static json_t *parts_per_million(const struct model_value *value)
 	return value->present ? json_integer((json_int_t)llround(value->value * 1e6)) : json_null();
 }
 
+/* A retention policy of the collection rules ({keep_last, max_age}) as plan args
+ * {keep_last, max_age_ms}, or null. `which` is "evidence" or "reports". */
+static json_t *evidence_retention(const struct model *model, const char *which)
+{
+	for (size_t i = 0; i < model->collection_rules_count; i++) {
+		const struct project_file *source = model->collection_rules[i].source;
+		const json_t *policy = source ? json_object_get(json_object_get(source->document.root, "retention"), which) : NULL;
+		if (!json_is_object(policy))
+			continue;
+		const json_t *keep_last = json_object_get(policy, "keep_last");
+		const char *max_age = json_string_value(json_object_get(policy, "max_age"));
+		double seconds = 0;
+		bool has_age = max_age && model_parse_duration(max_age, &seconds) == 0;
+		return json_pack("{s:o,s:o}", "keep_last", json_is_integer(keep_last) ? json_integer(json_integer_value(keep_last)) : json_null(),
+				 "max_age_ms", has_age ? json_integer((json_int_t)llround(seconds * 1000)) : json_null());
+	}
+	return json_null();
+}
+
 static const char *enforcement_name(enum model_enforcement enforcement)
 {
 	return enforcement == MODEL_ENFORCEMENT_REQUIRED ? "required" : enforcement == MODEL_ENFORCEMENT_ADVISORY ? "advisory" : "none";
@@ -467,6 +486,7 @@ static void add_loadtest_steps(struct plan_builder *builder, const struct model_
 		json_object_set_new(report, "service", json_string(load_test->service.text ? load_test->service.text : ""));
 		json_object_set_new(report, "stage", json_string(stage->name.text));
 		json_object_set_new(report, "criteria", criteria_json(builder, load_test));
+		json_object_set_new(report, "reports_dir", json_string(reports_dir));
 		json_object_set_new(report, "sensitive_labels", model->project_count ? string_list(&model->projects[0].sensitive_labels) : json_array());
 		add_step(builder, "loadtest.run", "Report against the pass criteria", report);
 
@@ -482,6 +502,7 @@ static void add_loadtest_steps(struct plan_builder *builder, const struct model_
 			json_object_set_new(compare, "max_increase_ppm", parts_per_million(&criterion->max_increase));
 			json_object_set_new(compare, "scenarios", string_list(&criterion->scenarios));
 			json_object_set_new(compare, "requests", string_list(&criterion->requests));
+			json_object_set_new(compare, "reports_dir", json_string(reports_dir));
 			add_step(builder, "loadtest.run", "Compare with the recorded baseline", compare);
 		}
 
@@ -491,6 +512,7 @@ static void add_loadtest_steps(struct plan_builder *builder, const struct model_
 		json_object_set_new(store, "dir", json_string(reports_dir));
 		json_object_set_new(store, "layout", json_string("{run}/report.json"));
 		json_object_set_new(store, "stage", json_string(stage->name.text));
+		json_object_set_new(store, "retention", evidence_retention(model, "reports"));
 		add_step(builder, "evidence.collect", "Store the report", store);
 	}
 }
@@ -566,6 +588,9 @@ static json_t *evidence_args(struct plan_builder *builder, const char *workflow,
 	json_object_set_new(args, "items", items);
 	const char *signing_key = model->project_count ? model->projects[0].signing_evidence.text : NULL;
 	json_object_set_new(args, "signing_key", signing_key ? json_string(signing_key) : json_null());
+	const char *output = model->project_count && model->projects[0].output ? model->projects[0].output : "build";
+	json_object_set_new(args, "build_dir", json_string(output));
+	json_object_set_new(args, "retention", evidence_retention(model, "evidence"));
 	return args;
 }
 

@@ -151,6 +151,10 @@ static bool evaluate_gate(struct run *run, const char *name, const json_t *gate,
 		passed = json_is_true(json_object_get(gate, "configured"));
 		if (!passed)
 			*reason = xstrdup("the build found services without a threshold-backed alert");
+	} else if (strcmp(name, "rollback_tested") == 0) {
+		passed = steps_gate_rollback_tested(&run->context, gate, reason);
+	} else if (strcmp(name, "evidence_complete") == 0) {
+		passed = steps_gate_evidence_complete(&run->context, gate, reason);
 	} else {
 		/* load-test, baseline, rollback-test and scan results come from steps not built yet */
 		passed = false;
@@ -310,7 +314,8 @@ static int run_steps(struct run *run, bool resumed, char **error)
 		fprintf(options->out, "%3zu. %-18s %s: done\n", index + 1, action, id);
 		steps_crash_point(id, "done");
 	}
-	if (journal_append(&run->journal, "finish", NULL, options->now, json_pack("{s:s}", "outcome", "applied"), error) != 0)
+	if (steps_record_rollback(&run->context, error) != 0 ||
+	    journal_append(&run->journal, "finish", NULL, options->now, json_pack("{s:s}", "outcome", "applied"), error) != 0)
 		return RUNNER_EXIT_STEP_FAILED;
 	steps_crash_point("finish", "done");
 	if (unlink(run->current_path) != 0 && errno != ENOENT) {

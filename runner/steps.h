@@ -72,6 +72,35 @@ enum steps_outcome steps_snapshot_create(struct steps_context *context, const ch
 					 json_t *detail, char **error);
 enum steps_outcome steps_snapshot_restore(struct steps_context *context, const json_t *args, json_t *detail, char **error);
 
+/* evidence.collect (steps_evidence.c): a signed evidence bundle of the run, or of a load-test
+ * run's report folder (args with an 'items' list), then retention. */
+enum steps_outcome steps_evidence_collect(struct steps_context *context, const json_t *args, json_t *detail, char **error);
+
+/* The rollback_tested gate: passes when the plan's stage recorded a successful rollback within the
+ * gate's within_ms of now (or was never deployed: nothing to roll back). `*reason` always set. */
+bool steps_gate_rollback_tested(struct steps_context *context, const json_t *gate, char **reason);
+
+/* The evidence_complete gate: the last bundle of this run covers every control. */
+bool steps_gate_evidence_complete(struct steps_context *context, const json_t *gate, char **reason);
+
+/* After a rollback plan's steps all succeeded: the stage's registry entry records the time
+ * ("last_rollback"), which the rollback_tested gate reads. No-op for other workflows. */
+int steps_record_rollback(struct steps_context *context, char **error);
+
+/* loadtest.run (steps_loadtest.c): operation run, report or compare. A failed criterion is not a
+ * failed step: the step is done, its detail says "loadtest_passed": false with the failures. */
+enum steps_outcome steps_loadtest(struct steps_context *context, const char *step_id, const json_t *args, json_t *detail,
+				  char **error);
+/* The failed load-test criteria of a run's journal records as one line naming the report, or
+ * NULL when none failed (caller frees). */
+char *steps_loadtest_failures(const json_t *journal_records);
+/* Promotion gates over the latest load test recorded for the gate's from_stage: `loadtest`
+ * (the gate's thresholds against the worst figures) and `performance_baseline` (the largest
+ * increase over the baseline against max_regression_ppm). `*reason` is set either way. */
+bool steps_loadtest_gate(struct state_dir *state, const struct plan_reader_plan *plan, const json_t *gate, char **reason);
+bool steps_performance_baseline_gate(struct state_dir *state, const struct plan_reader_plan *plan, const json_t *gate,
+				     char **reason);
+
 /* The files_match check of stage.validate: NULL when `dir` hashes as the snapshot this run
  * restored recorded at create time, else the reason (caller frees). */
 char *steps_snapshot_files_match(struct steps_context *context, const char *dir);
