@@ -1,5 +1,6 @@
 /* The apply engine: plan checks in the order of their exit codes, then the journaled step loop
  * with gates and the recovery snapshot for a step that fails when re-run after a crash. */
+#define _DEFAULT_SOURCE /* realpath */
 #include "apply.h"
 
 #include <errno.h>
@@ -108,6 +109,7 @@ struct run {
 	char *current_path;
 	char *metrics_path;
 	char *run_id;
+	char *root; /* absolute path of the config tree; journaled in the begin record */
 };
 
 static bool gate_approvals(struct run *run, const json_t *gate, char **reason)
@@ -362,6 +364,53 @@ static char *read_current(const char *current_path)
 	return data;
 }
 
+/* A promotion's source stage that goose-run never deployed (sandbox is deployed by CI) has no
+ * release in the registry, so nothing says which version its health checks expect. The run
+ * adopts the release its state dir holds (version.json, tree digest), once, at begin, and
+ * journals it; without a readable state dir the plan's own stage.validate step says why. */
+static json_t *adopt_source_stage(struct run *run, char **error)
+{
+	const char *from = json_string_value(json_object_get(run->plan.payload, "from_stage"));
+	if (!from || strcmp(run->plan.workflow, "promote") != 0 || state_stage_release_version(&run->state, from))
+		return NULL;
+	const char *state_dir = NULL;
+	size_t index;
+	const json_t *step;
+	json_array_foreach(run->plan.steps, index, step) {
+		const json_t *args = json_object_get(step, "args");
+		const char *stage = json_string_value(json_object_get(args, "stage"));
+		if (!state_dir && strcmp(plan_reader_step_action(step), "stage.validate") == 0 && stage && strcmp(stage, from) == 0)
+			state_dir = json_string_value(json_object_get(args, "state_dir"));
+	}
+	if (!state_dir || !*state_dir)
+		return NULL;
+	char *dir = steps_tree_path(&run->context, state_dir);
+	char *version_path = xasprintf("%s/version.json", dir);
+	json_t *version_file = json_load_file(version_path, JSON_REJECT_DUPLICATES, NULL);
+	const char *version = json_string_value(json_object_get(version_file, "version"));
+	char *digest = NULL, *reason = NULL;
+	json_t *adopted = NULL;
+	if (version && steps_tree_digest(dir, &digest, &reason) == 0) {
+		json_t *entry = state_stage(&run->state, from, true);
+		json_object_set_new(entry, "release_version", json_string(version));
+		json_object_set_new(entry, "release_digest", json_string(digest));
+		adopted = json_pack("{s:{s:s,s:s,s:s}}", from, "release_version", version, "release_digest", digest, "state_dir", dir);
+		if (state_registry_save(&run->state, error) != 0) {
+			json_decref(adopted);
+			adopted = json_null();
+		} else {
+			fprintf(run->options->out, "stage '%s' has no release in the registry: adopted %s (%s) from '%s'\n", from,
+				version, digest, dir);
+		}
+	}
+	free(reason);
+	free(digest);
+	json_decref(version_file);
+	free(version_path);
+	free(dir);
+	return adopted;
+}
+
 static int start_or_continue(struct run *run, bool resumed, char **error)
 {
 	const struct apply_options *options = run->options;
@@ -386,6 +435,18 @@ static int start_or_continue(struct run *run, bool resumed, char **error)
 	int opened = journal_open(&run->journal, journal_path, run->plan.digest, error);
 	if (opened != 0) {
 		status = opened == -2 ? RUNNER_EXIT_JOURNAL_TAMPERED : RUNNER_EXIT_STEP_FAILED;
+		goto out;
+	}
+	/* a resumed run works on the tree it began with */
+	const char *began_root = json_string_value(
+		json_object_get(json_object_get(journal_find(&run->journal, "begin", NULL), "detail"), "root"));
+	if (began_root && !options->root) {
+		free(run->root);
+		run->root = xstrdup(began_root);
+		run->context.root = run->root;
+	} else if (began_root && strcmp(began_root, run->root) != 0) {
+		*error = xasprintf("the run in '%s' began with --root '%s', not '%s'", options->state_path, began_root, run->root);
+		status = RUNNER_EXIT_USAGE;
 		goto out;
 	}
 	if (journal_is_finished(&run->journal)) {
@@ -415,9 +476,14 @@ static int start_or_continue(struct run *run, bool resumed, char **error)
 		    state_write_file_atomic(plan_copy, run->plan.envelope_bytes, run->plan.envelope_length, error) != 0 ||
 		    state_write_file_atomic(run->current_path, hex, strlen(hex), error) != 0)
 			goto out;
+		json_t *adopted = adopt_source_stage(run, error);
+		if (json_is_null(adopted))
+			goto out;
 		const char *check = json_string_value(json_object_get(run->plan.payload, "state_check"));
-		json_t *detail = json_pack("{s:s,s:s,s:s,s:o}", "workflow", run->plan.workflow, "stage", run->plan.stage,
-					   "state_check", check, "state_seen", state_seen(&run->state, &run->plan));
+		json_t *detail = json_pack("{s:s,s:s,s:s,s:o,s:s}", "workflow", run->plan.workflow, "stage", run->plan.stage,
+					   "state_check", check, "state_seen", state_seen(&run->state, &run->plan), "root", run->root);
+		if (adopted)
+			json_object_set_new(detail, "adopted", adopted);
 		if (journal_append(&run->journal, "begin", NULL, options->now, detail, error) != 0)
 			goto out;
 		steps_crash_point("begin", "done");
@@ -530,7 +596,13 @@ int apply_run(const struct apply_options *options, char **error)
 	run.context.now = options->now;
 	run.context.metrics_path = run.metrics_path;
 	run.context.ignore_window = options->ignore_window;
-	run.context.root = options->root ? options->root : ".";
+	run.root = realpath(options->root ? options->root : ".", NULL);
+	if (!run.root) {
+		*error = xasprintf("--root '%s': %s", options->root ? options->root : ".", strerror(errno));
+		status = RUNNER_EXIT_USAGE;
+		goto out;
+	}
+	run.context.root = run.root;
 	run.context.evidence_key_path = options->evidence_key_path;
 	status = start_or_continue(&run, resumed, error);
 out:
@@ -539,6 +611,7 @@ out:
 	free(run.current_path);
 	free(run.metrics_path);
 	free(run.run_id);
+	free(run.root);
 	journal_release(&run.journal);
 	state_dir_release(&run.state);
 	plan_reader_release(&run.plan);

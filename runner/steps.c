@@ -287,7 +287,9 @@ static enum steps_outcome stage_validate(struct steps_context *context, const js
 	const char *scope = json_string_value(json_object_get(args, "scope"));
 	if (!stage || !state_dir || !*state_dir)
 		return fail(error, xstrdup("stage.validate needs 'stage' and 'state_dir'"));
-	char *dir = scope && strcmp(scope, "restored-snapshot") == 0 ? xasprintf("%s.restored", state_dir) : xstrdup(state_dir);
+	char *stage_dir = steps_tree_path(context, state_dir);
+	char *dir = scope && strcmp(scope, "restored-snapshot") == 0 ? xasprintf("%s.restored", stage_dir) : xstrdup(stage_dir);
+	free(stage_dir);
 	json_object_set_new(detail, "dir", json_string(dir));
 	if (!is_directory(dir)) {
 		char *message = xasprintf("state dir '%s' of stage '%s' does not exist", dir, stage);
@@ -344,6 +346,8 @@ static enum steps_outcome stage_validate(struct steps_context *context, const js
 				message = xasprintf("version.json says '%s', the registry '%s'", version ? version : "none",
 						    recorded ? recorded : "none");
 			free(version);
+		} else if (strcmp(name, "files_match") == 0) {
+			message = steps_snapshot_files_match(context, dir);
 		} else {
 			message = xasprintf("check '%s' is not implemented", name);
 		}
@@ -363,10 +367,10 @@ static enum steps_outcome stage_promote(struct steps_context *context, const cha
 					json_t *detail, char **error)
 {
 	const char *to = json_string_value(json_object_get(args, "to"));
-	const char *to_dir = json_string_value(json_object_get(args, "to_state_dir"));
+	const char *to_state_dir = json_string_value(json_object_get(args, "to_state_dir"));
 	const char *source = json_string_value(json_object_get(args, "source"));
 	const char *expected_digest = json_string_value(json_object_get(args, "release_digest"));
-	if (!to || !to_dir || !*to_dir || !source)
+	if (!to || !to_state_dir || !*to_state_dir || !source)
 		return fail(error, xstrdup("stage.promote needs 'to', 'to_state_dir' and 'source'"));
 	json_t *entry = state_stage(context->state, to, true);
 	const json_t *last = json_object_get(entry, "last_change");
@@ -377,12 +381,15 @@ static enum steps_outcome stage_promote(struct steps_context *context, const cha
 		const char *from_dir = json_string_value(json_object_get(args, "from_state_dir"));
 		if (!from_dir || !*from_dir)
 			return fail(error, xstrdup("stage.promote from a stage needs 'from_state_dir'"));
-		source_dir = xstrdup(from_dir);
+		source_dir = steps_tree_path(context, from_dir);
 	} else if (strcmp(source, "restored-snapshot") == 0) {
-		source_dir = xasprintf("%s.restored", to_dir);
+		char *live = steps_tree_path(context, to_state_dir);
+		source_dir = xasprintf("%s.restored", live);
+		free(live);
 	} else {
 		return fail(error, xasprintf("stage.promote: unknown source '%s'", source));
 	}
+	char *to_dir = steps_tree_path(context, to_state_dir);
 	char *incoming = xasprintf("%s.incoming", to_dir);
 	char *digest = NULL;
 	enum steps_outcome outcome = STEPS_FAILED;
@@ -452,6 +459,7 @@ out:
 	free(digest);
 	free(incoming);
 	free(source_dir);
+	free(to_dir);
 	return outcome;
 }
 
