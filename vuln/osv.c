@@ -293,7 +293,7 @@ static int read_affected(struct osv_affected *affected, const json_t *object, st
 	const json_t *range;
 	json_array_foreach(ranges, index, range) {
 		size_t length = at->len;
-		strbuf_addstr(at, "/ranges/");
+		strbuf_addstr(at, "/ranges");
 		pointer_append_index(at, index);
 		affected->range_count++;
 		int status = read_range(&affected->ranges[index], range, at, error);
@@ -346,7 +346,7 @@ static int read_record(struct osv_record *record, const json_t *object, struct s
 	const json_t *entry;
 	json_array_foreach(affected, index, entry) {
 		size_t length = at->len;
-		strbuf_addstr(at, "/affected/");
+		strbuf_addstr(at, "/affected");
 		pointer_append_index(at, index);
 		record->affected_count++;
 		int status = read_affected(&record->affected[index], entry, at, error);
@@ -383,10 +383,10 @@ int osv_db_read(struct osv_db *db, json_t *root, char **error)
 	db->root = json_incref(root);
 	int status;
 	if (json_is_array(root)) {
-		status = read_records(db, root, "/", error);
+		status = read_records(db, root, "", error);
 	} else if (json_is_object(root) && json_object_get(root, "records")) {
 		const json_t *records = json_object_get(root, "records");
-		status = json_is_array(records) ? read_records(db, records, "/records/", error)
+		status = json_is_array(records) ? read_records(db, records, "/records", error)
 						: fail(error, xstrdup("/records: expected an array"));
 	} else if (json_is_object(root) && json_object_get(root, "id")) {
 		db->records = xcalloc(1, sizeof(*db->records));

@@ -191,8 +191,9 @@ static bool range_affected(const struct osv_affected *affected, const struct osv
 {
 	enum version_ecosystem ordering;
 	if (range_ordering(affected, range->type, &ordering) < 0) {
-		add_note(result, xasprintf("no version ordering for ecosystem '%s': its ECOSYSTEM ranges were not checked",
-					   ecosystem_label(affected)));
+		const char *ecosystem = ecosystem_label(affected);
+		add_note(result, xasprintf("no version ordering for ecosystem '%.*s': its ECOSYSTEM ranges were not checked",
+					   (int)strcspn(ecosystem, ":"), ecosystem));
 		return false;
 	}
 	if (!version_is_valid(ordering, version)) {
@@ -277,8 +278,7 @@ bool scan_version_affected(const struct osv_affected *affected, const char *vers
 {
 	if (fixed)
 		*fixed = NULL;
-	if (listed_version(affected, version))
-		return true;
+	/* ranges first: a range knows the fixed version, versions[] does not */
 	for (size_t r = 0; r < affected->range_count; r++) {
 		const struct osv_range *range = &affected->ranges[r];
 		if (range->type == OSV_RANGE_GIT) {
@@ -289,7 +289,7 @@ bool scan_version_affected(const struct osv_affected *affected, const char *vers
 		if (range_affected(affected, range, version, fixed, result))
 			return true;
 	}
-	return false;
+	return listed_version(affected, version);
 }
 
 /* ---- components to OSV packages ---- */
