@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The release story on real nginx: three stages served from their state dirs on loopback, a
 # signed build of the example tree, promotions into compliance and production, then the built
-# rollback plan puts production's previous release back and nginx serves it again.
+# rollback plan puts production's previous release back and nginx serves it again, its
+# after-restore checks (files_match among them) passing; a restored file changed before those
+# checks fails files_match and resume puts production's recovery snapshot back. goose-run runs
+# from outside the tree with --root, and resume finds the root in the journal.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/runner-lib.bash"
 source "$(dirname "$0")/../../scripts/stages.sh"
@@ -18,13 +21,10 @@ if ! command -v curl >/dev/null 2>&1 || [ ! -x "$PLAN_SIGN" ]; then
 	exit 0
 fi
 
-# The example tree, adapted: stages point at the ports the nginx instances got, and the
-# production snapshot policy's after-restore check 'files_match' is dropped (goose-run does not
-# implement that check yet: the unadapted rollback-production plan would fail at it).
+# The example tree, with its stages pointed at the ports the nginx instances got.
 tree=$E2E_TMP/tree
 mkdir -p "$tree"
 (cd "$source_root" && cp -r goose.yaml load-test monitoring golden-goose security "$tree"/)
-sed -i '/^    after_restore:$/d; /^      - files_match$/d' "$tree/golden-goose/snapshots/validation.yaml"
 stages_seed "$tree"
 export STAGES_RANDOM_PORTS=1
 if ! stages_start "$tree"; then
@@ -54,32 +54,76 @@ rollback_actions=$("$GOOSEC" plan show "$build/plans/rollback-production.plan" |
 check "rollback plan uses only implemented actions" 0 "http.check monitoring.update snapshot.create snapshot.restore stage.promote stage.validate " -- \
 	printf '%s' "$rollback_actions"
 
+# goose-run runs from the folder above the tree: --root names the tree, --state its state dir
 run() {
-	(cd "$tree" && "$RUNNER" "$@" --trust "$keys/release-ci-2026q4.pub" --now "$NOW" --snapshot-key "$E2E_TMP/snapshot.key")
+	(cd "$E2E_TMP" && "$RUNNER" "$@" --root tree --state tree/.goose/run --trust "$keys/release-ci-2026q4.pub" \
+		--now "$NOW" --snapshot-key "$E2E_TMP/snapshot.key")
 }
+# resume from another folder, without --root: the run's journal knows the tree
+resume_elsewhere() {
+	(cd / && "$RUNNER" resume --state "$tree/.goose/run" --trust "$keys/release-ci-2026q4.pub" --now "$NOW" \
+		--snapshot-key "$E2E_TMP/snapshot.key" "$@")
+}
+# sign FROM TO [NOW]: a hand-made promotion of implemented steps (another NOW, another plan)
 sign() {
-	stages_promotion_payload "$1" "$2" "$NOW" ledger >"$E2E_TMP/$1-$2.json"
+	stages_promotion_payload "$1" "$2" "${3:-$NOW}" ledger >"$E2E_TMP/$1-$2.json"
 	"$PLAN_SIGN" "$keys/release-ci-2026q4.key" "$E2E_TMP/$1-$2.json" >"$E2E_TMP/$1-$2.plan"
 }
+# normalized CMD...: CMD's stdout and stderr with digests and the temp folder masked, its exit status
+normalized() {
+	"$@" >"$E2E_TMP/normalized" 2>&1
+	local status=$?
+	sed -E -e 's/sha256:[0-9a-f]{64}/sha256:D/g' -e "s#$E2E_TMP#TMP#g" "$E2E_TMP/normalized"
+	return $status
+}
+
+# 0. a fresh state dir knows no stage: the built sandbox -> compliance plan adopts the release
+#    sandbox runs (CI deploys it, goose-run never did), so its first health checks know which
+#    version to expect. Killed right after them (the later steps are not this test's subject).
+fresh=$E2E_TMP/fresh-state
+check "fresh state dir: the built promotion runs (killed after its source health checks)" 137 - -- env GOOSE_RUN_CRASH_AT=validate-current-stage-3:done \
+	"$RUNNER" apply "$build/plans/promote-sandbox-to-compliance.plan" --root "$tree" --state "$fresh" \
+	--trust "$keys/release-ci-2026q4.pub" --now "$NOW" --snapshot-key "$E2E_TMP/snapshot.key" --approve team-ledger
+check "... which passed, /version expecting the adopted release" 0 "validate-current-stage:done
+validate-current-stage-2:done
+validate-current-stage-3:done" -- \
+	bash -c "grep -o '\"kind\":\"done\",.*\"step\":\"[a-z0-9-]*\"' '$fresh'/runs/*/journal | sed -E 's/.*\"step\":\"([^\"]*)\"/\\1:done/'"
+check "... and the registry holds sandbox's release" 0 "compliance: generation 0, release none (no digest)
+sandbox: generation 0, release 1.1.0 (sha256:D)
+in progress: plan sha256:D (run 'goose-run resume')" -- \
+	normalized "$RUNNER" status --state "$fresh"
+check_contains "the adoption is journaled in the begin record" 0 '"adopted":{"sandbox":{"release_digest":"sha256:' -- \
+	bash -c "head -n 1 '$fresh'/runs/*/journal"
+check_contains "the begin record holds the absolute root" 0 "\"root\":\"$tree\"" -- bash -c "head -n 1 '$fresh'/runs/*/journal"
+check "a --root that does not exist is a usage error" 2 "" -- \
+	"$RUNNER" apply "$build/plans/promote-sandbox-to-compliance.plan" --root "$E2E_TMP/nowhere" --state "$E2E_TMP/other" \
+	--trust "$keys/release-ci-2026q4.pub" --now "$NOW"
+check_contains "... with the reason" 2 "goose-run apply: --root '$E2E_TMP/nowhere': No such file or directory" -- \
+	"$RUNNER" apply "$build/plans/promote-sandbox-to-compliance.plan" --root "$E2E_TMP/nowhere" --state "$E2E_TMP/other" \
+	--trust "$keys/release-ci-2026q4.pub" --now "$NOW"
+rm -rf "$fresh"
 
 # 1. sandbox -> compliance with a promotion of implemented steps only
 sign sandbox compliance
-check "promote sandbox to compliance" 0 "no expected state in the plan: recorded the state first seen
+check "promote sandbox to compliance" 0 "stage 'sandbox' has no release in the registry: adopted 1.1.0 (sha256:D) from 'TMP/tree/.goose/stages/sandbox'
+no expected state in the plan: recorded the state first seen
   1. stage.validate     validate: done
   2. snapshot.create    snapshot: done
   3. stage.promote      promote: done
   4. http.check         verify-version: done
   5. http.check         verify-health: done
   6. monitoring.update  monitoring: done
-applied promote plan for stage 'compliance'" -- run apply "$E2E_TMP/sandbox-compliance.plan"
+applied promote plan for stage 'compliance'" -- normalized run apply "$E2E_TMP/sandbox-compliance.plan"
 check "compliance serves 1.1.0" 0 '{"version": "1.1.0"}' -- get "$STAGE_PORT_compliance" /version
 
 # 2. the built compliance -> production plan stops at the first step of a later issue; resume
 #    runs it again, it fails again, and the runner puts production's recovery snapshot back
 check_contains "built promotion stops at sbom.scan" 1 "action 'sbom.scan' is not implemented" -- \
 	run apply "$build/plans/promote-compliance-to-production.plan" --approve release-managers --approve team-ledger
-check_contains "resume restores production's recovery snapshot" 1 "the stage was restored from its recovery snapshot" -- \
-	run resume
+check_contains "resume with another --root is refused" 2 "began with --root '$tree', not '$source_root'" -- \
+	resume_elsewhere --root "$source_root"
+check_contains "resume (elsewhere, root from the journal) restores production's recovery snapshot" 1 \
+	"the stage was restored from its recovery snapshot" -- resume_elsewhere
 check "production still serves 1.0.0" 0 '{"version": "1.0.0"}' -- get "$STAGE_PORT_production" /version
 
 # 3. compliance -> production: snapshot of production, then the new release swapped in
@@ -101,8 +145,11 @@ check "roll production back" 0 "no expected state in the plan: recorded the stat
   9. monitoring.update  update-monitoring: done
 applied rollback plan for stage 'production'" -- run apply "$build/plans/rollback-production.plan"
 check "production serves 1.0.0 again" 0 '{"version": "1.0.0"}' -- get "$STAGE_PORT_production" /version
+check_contains "the after-restore checks passed, files_match among them" 0 \
+	'"step":"run-health-checks-3"' -- bash -c "grep '\"kind\":\"done\"' '$tree'/.goose/run/runs/*/journal | grep '\"checks\":\[\"health\",\"version_matches\",\"files_match\"\]'"
 check "status shows the generations" 0 "compliance: generation 1, release 1.1.0 (sha256:D)
-production: generation 2, release 1.0.0 (sha256:D)" -- \
+production: generation 2, release 1.0.0 (sha256:D)
+sandbox: generation 0, release 1.1.0 (sha256:D)" -- \
 	bash -c "cd '$tree' && '$RUNNER' status | sed -E 's/sha256:[0-9a-f]{64}/sha256:D/'"
 
 metrics=$tree/.goose/run/metrics/goose-run.prom
@@ -113,6 +160,24 @@ for line in 'goose_rollbacks_total{stage="production"} 1' 'goose_promotions_tota
 done
 
 check_contains "applying the rollback again changes nothing" 0 "already applied" -- run apply "$build/plans/rollback-production.plan"
+
+# 5. files_match refuses a tampered restore: production gets 1.1.0 again, a second rollback plan
+#    (another build time, another plan) is killed before its after-restore checks, a restored
+#    file is changed, and resume fails the check and puts the recovery snapshot (1.1.0) back
+sign compliance production $((NOW - 1))
+check_contains "promote compliance to production again" 0 "applied promote plan for stage 'production'" -- \
+	run apply "$E2E_TMP/compliance-production.plan"
+build2=$E2E_TMP/build2
+env SOURCE_DATE_EPOCH=$((NOW - 30)) "$GOOSEC" build --no-cache --sign-key "$keys/release-ci-2026q4.key" -o "$build2" "$tree" >/dev/null 2>&1
+GOOSE_RUN_CRASH_AT=run-health-checks-3:intent run apply "$build2/plans/rollback-production.plan" >/dev/null 2>&1
+check "second rollback killed before its after-restore checks" 0 '{"version": "1.0.0"}' -- get "$STAGE_PORT_production" /version
+live_1_1=$(sha256sum <"$tree/.goose/stages/compliance/index.html")
+printf '<p>tampered</p>\n' >"$tree/.goose/stages/production/index.html"
+check_contains "resume: files_match fails on the changed file" 1 "do not hash as snapshot" -- resume_elsewhere
+check "... and production is back on its recovery snapshot" 0 '{"version": "1.1.0"}' -- get "$STAGE_PORT_production" /version
+check "... whose files are whole again" 0 "$live_1_1" -- bash -c "sha256sum <'$tree/.goose/stages/production/index.html'"
+check "... and the registry as the run first saw it" 0 "production: generation 3, release 1.1.0 (sha256:D)" -- \
+	bash -c "cd '$tree' && '$RUNNER' status | grep '^production' | sed -E 's/sha256:[0-9a-f]{64}/sha256:D/'"
 stages_stop
 if pgrep -f "$E2E_TMP" >/dev/null 2>&1; then fail "nginx stopped"; else pass "nginx stopped"; fi
 finish
