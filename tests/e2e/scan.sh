@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# goosec scan end to end: the example tree (enriched in memory, its waiver, fail-on levels, text,
+# JSON and SARIF), a fixture tree (Go 'v' prefixes, versions[], last_affected, limit, a waiver by
+# alias, an expired waiver), malformed inputs with positions, and goosec build writing the enriched
+# SBOMs (notes per change, --force).
+. "$(dirname "$0")/lib.sh"
+source_root=$(cd "$(dirname "$0")/../.." && pwd)
+export NO_COLOR=1
+
+tree="$E2E_TMP/tree"
+mkdir -p "$tree"
+cp -R "$source_root"/goose.yaml "$source_root"/load-test "$source_root"/monitoring "$source_root"/golden-goose \
+	"$source_root"/security "$tree"/
+
+# ---- the example tree ----
+
+check "example tree: text, every unwaived finding fails" 1 \
+"gateway: http-proxy-middleware@2.0.6: GHSA-c7qv-q95q-8v27 high 7.5, fixed in 2.0.7 (CVE-2024-21536) [waived by security-team until 2027-01-31]
+ledger-api: golang.org/x/net@v0.15.0: GHSA-4374-p667-p6c8 high 7.5, fixed in 0.17.0 (CVE-2023-39325, GO-2023-2102)
+12 components scanned, 2 findings (1 waived), 1 failing at fail-on none: FAIL" \
+	-- "$GOOSEC" scan --tree "$tree" --now 2026-11-26
+
+check "example tree: fail-on high" 1 - -- "$GOOSEC" scan --tree "$tree" --now 2026-11-26 --fail-on high
+check "example tree: fail-on critical passes" 0 \
+"gateway: http-proxy-middleware@2.0.6: GHSA-c7qv-q95q-8v27 high 7.5, fixed in 2.0.7 (CVE-2024-21536) [waived by security-team until 2027-01-31]
+ledger-api: golang.org/x/net@v0.15.0: GHSA-4374-p667-p6c8 high 7.5, fixed in 0.17.0 (CVE-2023-39325, GO-2023-2102)
+12 components scanned, 2 findings (1 waived), 0 failing at fail-on critical: ok" \
+	-- "$GOOSEC" scan --tree "$tree" --now 2026-11-26 --fail-on critical
+
+check "example tree: the waiver expires after 2027-01-31" 1 \
+"gateway: http-proxy-middleware@2.0.6: GHSA-c7qv-q95q-8v27 high 7.5, fixed in 2.0.7 (CVE-2024-21536) [waiver expired on 2027-01-31]
+ledger-api: golang.org/x/net@v0.15.0: GHSA-4374-p667-p6c8 high 7.5, fixed in 0.17.0 (CVE-2023-39325, GO-2023-2102)
+expired waiver: GHSA-c7qv-q95q-8v27 for pkg:npm/http-proxy-middleware in gateway expired on 2027-01-31
+12 components scanned, 2 findings (0 waived), 2 failing at fail-on high: FAIL" \
+	-- "$GOOSEC" scan --tree "$tree" --now 2027-02-01 --fail-on high
+
+check "example tree: SOURCE_DATE_EPOCH is the default date" 0 - -- \
+	env SOURCE_DATE_EPOCH=1795651200 "$GOOSEC" scan --tree "$tree" --fail-on critical
+
+# a file of the tree given by name is enriched and waived as its service
+check "a tree SBOM given by path keeps its service's waiver" 0 \
+"gateway: http-proxy-middleware@2.0.6: GHSA-c7qv-q95q-8v27 high 7.5, fixed in 2.0.7 (CVE-2024-21536) [waived by security-team until 2027-01-31]
+6 components scanned, 1 finding (1 waived), 0 failing at fail-on none: ok" \
+	-- "$GOOSEC" scan --tree "$tree" --now 2026-11-26 "$tree/security/sbom/gateway.cdx.json"
+
+if command -v jq >/dev/null; then
+	check "example tree: JSON summary and findings" 1 \
+'{"components":12,"findings":2,"waived":1,"failing":1,"by_severity":{"none":0,"low":0,"medium":0,"high":1,"critical":0,"unknown":0}}
+["gateway","GHSA-c7qv-q95q-8v27","2.0.6","2.0.7","high",7.5,"security-team",false]
+["ledger-api","GHSA-4374-p667-p6c8","v0.15.0","0.17.0","high",7.5,null,true]' \
+		-- bash -c "set -o pipefail; '$GOOSEC' scan --tree '$tree' --now 2026-11-26 --format json | jq -c '.summary, (.findings[] | [.service, .id, .installed, .fixed, .severity, .score, .waived_by.approved_by, .fails])'"
+	check "example tree: SARIF 2.1.0 with positions and a suppression" 1 \
+'"2.1.0"
+["GHSA-c7qv-q95q-8v27","GHSA-4374-p667-p6c8"]
+["GHSA-c7qv-q95q-8v27","error","security/sbom/gateway.cdx.json",58,5,"external"]
+["GHSA-4374-p667-p6c8","error","security/sbom/ledger-api.cdx.json",98,5,null]' \
+		-- bash -c "set -o pipefail; cd '$tree' && '$GOOSEC' scan --now 2026-11-26 --format sarif | jq -c '.version, [.runs[0].tool.driver.rules[].id], (.runs[0].results[] | [.ruleId, .level, .locations[0].physicalLocation.artifactLocation.uri, .locations[0].physicalLocation.region.startLine, .locations[0].physicalLocation.region.startColumn, .suppressions[0].kind])'"
+else
+	echo "skip JSON and SARIF checks: no jq"
+fi
+
+# ---- a fixture tree ----
+
+fixture="$E2E_TMP/fixture"
+mkdir -p "$fixture/security/sbom"
+cat > "$fixture/goose.yaml" <<'EOF'
+kind: Project
+services:
+  api: { sbom: security/sbom/api.cdx.json }
+EOF
+cat > "$fixture/security/sbom/enrichment.yaml" <<'EOF'
+kind: SbomEnrichment
+sboms:
+  - service: api
+    purl_type: golang
+database: security/sbom/db.json
+waivers:
+  - id: CVE-2024-0002
+    component: pkg:npm/listed
+    reason: accepted for the test by its alias
+    approved_by: security-team
+    expires: "2026-12-31"
+  - id: LIMIT-1
+    service: api
+    component: pkg:npm/limited@1.5.0
+    reason: accepted until it expired
+    approved_by: security-team
+    expires: "2026-11-01"
+EOF
+cat > "$fixture/security/sbom/api.cdx.json" <<'EOF'
+{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.5",
+  "components": [
+    { "type": "library", "name": "github.com/gin-gonic/gin", "version": "v1.5.0" },
+    { "type": "library", "name": "example.com/plain", "version": "1.2.3" },
+    { "type": "library", "name": "listed", "version": "3.1.0", "purl": "pkg:npm/listed@3.1.0" },
+    { "type": "library", "name": "last", "version": "1.2.0", "purl": "pkg:npm/last@1.2.0" },
+    { "type": "library", "name": "last", "version": "1.2.1", "purl": "pkg:npm/last@1.2.1" },
+    { "type": "library", "name": "limited", "version": "1.5.0", "purl": "pkg:npm/limited@1.5.0" },
+    { "type": "library", "name": "limited", "version": "2.0.0", "purl": "pkg:npm/limited@2.0.0" }
+  ]
+}
+EOF
+cat > "$fixture/security/sbom/db.json" <<'EOF'
+{ "records": [
+  { "id": "GO-1", "database_specific": { "severity": "LOW" },
+    "affected": [ { "package": { "ecosystem": "Go", "name": "github.com/gin-gonic/gin" },
+      "ranges": [ { "type": "SEMVER", "events": [ { "introduced": "0" }, { "fixed": "1.6.0" } ] } ] } ] },
+  { "id": "GO-2", "database_specific": { "severity": "CRITICAL" },
+    "affected": [ { "package": { "ecosystem": "Go", "name": "example.com/plain" }, "versions": [ "v1.2.3" ] } ] },
+  { "id": "LISTED-1", "aliases": [ "CVE-2024-0002" ],
+    "severity": [ { "type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" } ],
+    "affected": [ { "package": { "ecosystem": "npm", "name": "listed" }, "versions": [ "3.0.0", "3.1.0" ] } ] },
+  { "id": "LAST-1", "database_specific": { "severity": "MODERATE" },
+    "affected": [ { "package": { "ecosystem": "npm", "name": "last" },
+      "ranges": [ { "type": "SEMVER", "events": [ { "introduced": "1.0.0" }, { "last_affected": "1.2.0" } ] } ] } ] },
+  { "id": "LIMIT-1", "database_specific": { "severity": "HIGH" },
+    "affected": [ { "package": { "ecosystem": "npm", "name": "limited" },
+      "ranges": [ { "type": "SEMVER", "events": [ { "introduced": "0" }, { "limit": "2.0.0" } ] } ] } ] },
+  { "id": "GIT-1", "affected": [ { "package": { "ecosystem": "npm", "name": "limited" },
+      "ranges": [ { "type": "GIT", "repo": "https://example.com/x", "events": [ { "introduced": "0" }, { "fixed": "abc" } ] } ] } ] }
+] }
+EOF
+
+check "fixture: Go 'v' prefixes, versions[], last_affected, limit, waiver by alias, expired waiver" 1 \
+"api: example.com/plain@1.2.3: GO-2 critical, no fix
+api: github.com/gin-gonic/gin@v1.5.0: GO-1 low, fixed in 1.6.0
+api: last@1.2.0: LAST-1 medium, no fix
+api: limited@1.5.0: LIMIT-1 high, no fix [waiver expired on 2026-11-01]
+api: listed@3.1.0: LISTED-1 critical 9.8, no fix (CVE-2024-0002) [waived by security-team until 2026-12-31]
+expired waiver: LIMIT-1 for pkg:npm/limited@1.5.0 in api expired on 2026-11-01
+note: GIT ranges are not matched against versions (a range of 'limited' in npm)
+7 components scanned, 5 findings (1 waived), 2 failing at fail-on high: FAIL" \
+	-- "$GOOSEC" scan --tree "$fixture" --now 2026-11-26 --fail-on high
+
+check "fixture: fail-on medium" 1 - -- "$GOOSEC" scan --tree "$fixture" --now 2026-11-26 --fail-on medium
+check_contains "fixture: fail-on low counts the low one" 1 "4 failing at fail-on low: FAIL" -- \
+	"$GOOSEC" scan --tree "$fixture" --now 2026-11-26 --fail-on low
+
+# an SBOM outside any tree, with --db: no enrichment (the Go components have no purl), no waivers
+check "a file with --db, outside the tree" 1 \
+"last@1.2.0: LAST-1 medium, no fix
+limited@1.5.0: LIMIT-1 high, no fix
+listed@3.1.0: LISTED-1 critical 9.8, no fix (CVE-2024-0002)
+note: GIT ranges are not matched against versions (a range of 'limited' in npm)
+note: component example.com/plain@1.2.3 has no purl: not scanned
+note: component github.com/gin-gonic/gin@v1.5.0 has no purl: not scanned
+7 components scanned, 3 findings (0 waived), 3 failing at fail-on none: FAIL" \
+	-- sh -c "cp '$fixture/security/sbom/api.cdx.json' '$E2E_TMP/loose.json' && cd '$E2E_TMP' && '$GOOSEC' scan --db '$fixture/security/sbom/db.json' --now 2026-11-26 loose.json"
+
+# ---- refusals ----
+
+printf '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.6",\n  "components": [\n    { "type": "library" }\n  ]\n}\n' \
+	> "$E2E_TMP/noname.json"
+check "an SBOM component without a name: position and rule, exit 2" 2 "" -- \
+	"$GOOSEC" scan --db "$fixture/security/sbom/db.json" "$E2E_TMP/noname.json"
+check_contains "  ... the message" 2 "noname.json:5:5: error: /components/0: missing 'name' [sbom-invalid]" -- \
+	"$GOOSEC" scan --db "$fixture/security/sbom/db.json" "$E2E_TMP/noname.json"
+printf '{"bomFormat": "CycloneDX",\n' > "$E2E_TMP/truncated.json"
+check_contains "truncated JSON" 2 "truncated.json:2:1: error: string or '}' expected near end of file [sbom-invalid]" -- \
+	"$GOOSEC" scan --db "$fixture/security/sbom/db.json" "$E2E_TMP/truncated.json"
+printf '{ "records": [ { "id": "A",\n  "affected": [ { "package": { "ecosystem": "npm" } } ] } ] }\n' > "$E2E_TMP/baddb.json"
+check_contains "an OSV package without a name" 2 "baddb.json:2:30: error: /records/0/affected/0/package: missing 'name' [osv-invalid]" -- \
+	"$GOOSEC" scan --db "$E2E_TMP/baddb.json" "$E2E_TMP/loose.json"
+check_contains "no database" 2 "goosec: scan: no vulnerability database: pass --db FILE" -- \
+	sh -c "cd '$E2E_TMP' && '$GOOSEC' scan loose.json"
+check_contains "bad --fail-on" 2 "--fail-on takes none, low, medium, high or critical, got 'severe'" -- \
+	"$GOOSEC" scan --fail-on severe
+check_contains "bad --format" 2 "unknown format 'xml' (expected text, json or sarif)" -- "$GOOSEC" scan --format xml
+check_contains "bad --now" 2 "--now takes YYYY-MM-DD or @SECONDS, got 'tomorrow'" -- "$GOOSEC" scan --now tomorrow
+check_contains "no tree, no SBOM" 2 "no SBOM given and no 'security/sbom/enrichment.yaml' naming the tree's SBOMs" -- \
+	sh -c "cd '$E2E_TMP' && '$GOOSEC' scan --db x"
+sed -i 's/expires: "2026-12-31"/expires: "31.12.2026"/' "$fixture/security/sbom/enrichment.yaml"
+check_contains "a waiver date that is not a date" 2 "enrichment.yaml:11:14: error: /waivers/0/expires: '31.12.2026' is not a date (YYYY-MM-DD) [enrichment-invalid]" -- \
+	"$GOOSEC" scan --tree "$fixture" --now 2026-11-26
+
+# ---- goosec build writes the enriched SBOMs ----
+
+check "build: one note per enrichment change" 0 \
+"security/sbom/gateway.cdx.json:130:15: note: component helmet@8.0.0: licenses set to [MIT] [sbom-enriched]
+security/sbom/gateway.cdx.json:138:15: note: component pino@9.5.0: purl set to 'pkg:npm/pino@9.5.0' [sbom-enriched]
+security/sbom/gateway.cdx.json:138:15: note: component pino@9.5.0: supplier set to 'pino' [sbom-enriched]
+security/sbom/ledger-api.cdx.json:40:15: note: component github.com/jackc/pgx/v5@v5.5.5: supplier set to 'Jack Christensen' [sbom-enriched]
+security/sbom/ledger-api.cdx.json:56:15: note: component github.com/go-chi/chi/v5@v5.0.12: licenses set to [MIT] [sbom-enriched]
+security/sbom/ledger-api.cdx.json:56:15: note: component github.com/go-chi/chi/v5@v5.0.12: supplier set to 'go-chi' [sbom-enriched]
+security/sbom/ledger-api.cdx.json:65:15: note: component github.com/google/uuid@v1.6.0: supplier set to 'Google LLC' [sbom-enriched]" \
+	-- sh -c "cd '$tree' && SOURCE_DATE_EPOCH=1795651200 '$GOOSEC' build --no-cache --unsigned -o '$E2E_TMP/out' . | grep sbom-enriched"
+if command -v jq >/dev/null; then
+	check "build: the enriched SBOM has what enrichment added and kept the rest" 0 \
+'["helmet","pkg:npm/helmet@8.0.0",["MIT"],"helmetjs"]
+["pino","pkg:npm/pino@9.5.0",["MIT"],"pino"]' \
+		-- jq -c '.components[] | select(.name == "helmet" or .name == "pino") | [.name, .purl, [.licenses[].license.id], .supplier.name]' \
+		"$E2E_TMP/out/security/sbom/gateway.cdx.json"
+fi
+check "build: the source SBOM is untouched" 0 "" -- \
+	sh -c "cmp '$tree/security/sbom/gateway.cdx.json' '$source_root/security/sbom/gateway.cdx.json'"
+
+# an enrichment rule for a value the SBOM has: kept, unless --force
+sed -i 's|  - match: { purl: "pkg:npm/pino@\*" }|  - match: { purl: "pkg:npm/express@*" }\n    set:\n      licenses: [ISC]\n&|' "$tree/security/sbom/enrichment.yaml"
+check "build without --force keeps existing values" 0 "" -- \
+	sh -c "cd '$tree' && SOURCE_DATE_EPOCH=1795651200 '$GOOSEC' build --no-cache --unsigned -o '$E2E_TMP/out2' . | grep 'express.*sbom-enriched' || true"
+check "build --force overwrites them and says from what" 0 \
+"security/sbom/gateway.cdx.json:46:15: note: component express@4.21.1: licenses changed from [MIT] to [ISC] [sbom-enriched]" \
+	-- sh -c "cd '$tree' && SOURCE_DATE_EPOCH=1795651200 '$GOOSEC' build --no-cache --unsigned --force -o '$E2E_TMP/out3' . | grep 'express.*sbom-enriched'"
+if command -v jq >/dev/null; then
+	check "  ... and the written SBOM has the new licence" 0 '["ISC"]' -- \
+		jq -c '[.components[] | select(.name == "express") | .licenses[].license.id]' "$E2E_TMP/out3/security/sbom/gateway.cdx.json"
+fi
+
+finish
