@@ -153,6 +153,10 @@ static bool evaluate_gate(struct run *run, const char *name, const json_t *gate,
 		passed = json_is_true(json_object_get(gate, "configured"));
 		if (!passed)
 			*reason = xstrdup("the build found services without a threshold-backed alert");
+	} else if (strcmp(name, "loadtest") == 0) {
+		passed = steps_loadtest_gate(&run->state, &run->plan, gate, reason);
+	} else if (strcmp(name, "performance_baseline") == 0) {
+		passed = steps_performance_baseline_gate(&run->state, &run->plan, gate, reason);
 	} else if (strcmp(name, "rollback_tested") == 0) {
 		passed = steps_gate_rollback_tested(&run->context, gate, reason);
 	} else if (strcmp(name, "evidence_complete") == 0) {
@@ -326,6 +330,12 @@ static int run_steps(struct run *run, bool resumed, char **error)
 	}
 	state_sync_parent(run->current_path);
 	fprintf(options->out, "applied %s plan for stage '%s'\n", run->plan.workflow, run->plan.stage);
+	/* a load test that ran but missed its criteria ends like a refused gate, not like a crash */
+	char *criteria = steps_loadtest_failures(run->journal.records);
+	if (criteria) {
+		*error = criteria;
+		return RUNNER_EXIT_GATE_FAILED;
+	}
 	return RUNNER_EXIT_SUCCESS;
 }
 

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# The load-test workflow against real services on loopback: the example tree with scenarios cut
+# to about two seconds, built and applied as its load-test plan. A passing run against nginx
+# writes report.json, junit.xml, summary.md and report.html (and a proposed baseline); a target
+# not in compliance mode is refused before any load request (nginx's access log proves it); a
+# slow server breaks the p95 criterion; a tightened baseline is a regression; nginx stopped
+# mid-run turns into connection errors that fail the error-ratio criterion, report still
+# written. The promotion gates read the recorded verdicts.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/runner-lib.bash"
+source_root=$(cd "$(dirname "$0")/../.." && pwd)
+NGINX=${NGINX:-$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)}
+SLOW_HTTP=${GOOSE_TEST_OUT:-.build/default}/tests/slow_http
+NGINX_PIDS=""
+SLOW_PID=""
+cleanup() {
+	local pid
+	for pid in $NGINX_PIDS $SLOW_PID; do kill "$pid" 2>/dev/null; done
+	[ -n "${LT_KEEP:-}" ] || rm -rf "$E2E_TMP"
+}
+trap cleanup EXIT
+
+if [ ! -x "$NGINX" ]; then
+	echo "skip: nginx is not installed (scripts/install-deps.sh installs it)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+if ! command -v jq >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 || [ ! -x "$SLOW_HTTP" ] || [ ! -x "$PLAN_SIGN" ]; then
+	echo "skip: needs jq, python3 and the test helpers $SLOW_HTTP and $PLAN_SIGN (make check-build builds them)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+
+# 02:00 UTC on a Thursday: inside the compliance stage's off-peak window, so every scenario runs
+WINDOW_NOW=$((NOW + 7200))
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_nginx NAME MODE: an nginx on a free port answering /mode with MODE and the example's
+# ledger API, with an access log; sets PORT and LOG.
+start_nginx() {
+	local name=$1 mode=$2 prefix=$E2E_TMP/nginx-$1
+	PORT=$(free_port)
+	LOG=$prefix/access.log
+	mkdir -p "$prefix/tmp"
+	cat >"$prefix/nginx.conf" <<CONF
+worker_processes 1;
+pid $prefix/nginx.pid;
+error_log $prefix/error.log;
+events { worker_connections 1024; }
+http {
+	access_log $LOG;
+	keepalive_requests 1000000;
+	client_body_temp_path $prefix/tmp;
+	proxy_temp_path $prefix/tmp;
+	fastcgi_temp_path $prefix/tmp;
+	uwsgi_temp_path $prefix/tmp;
+	scgi_temp_path $prefix/tmp;
+	server {
+		listen 127.0.0.1:$PORT;
+		location = /mode { default_type application/json; return 200 '{"mode":"$mode"}'; }
+		location ~ ^/v1/accounts/[^/]+/balance\$ { default_type application/json; return 200 '{"balance":{"value":"100.00"}}'; }
+		location ~ ^/v1/accounts/[^/]+/transactions\$ { default_type application/json; return 200 '{"transactions":[]}'; }
+		location = /v1/transfers { default_type application/json; return 201 '{"status":"accepted"}'; }
+	}
+}
+CONF
+	"$NGINX" -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" -g 'daemon on;' || return 1
+	for _ in $(seq 1 50); do [ -s "$prefix/nginx.pid" ] && break; sleep 0.1; done
+	NGINX_PIDS="$NGINX_PIDS $(cat "$prefix/nginx.pid")"
+}
+
+stop_nginx() {
+	local pid
+	pid=$(cat "$E2E_TMP/nginx-$1/nginx.pid")
+	kill "$pid"
+	for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+}
+
+# make_tree DIR PORT: the example tree, scenarios shortened, the compliance stage at PORT.
+make_tree() {
+	local tree=$1 port=$2
+	mkdir -p "$tree"
+	(cd "$source_root" && cp -r goose.yaml load-test monitoring golden-goose security "$tree"/)
+	rm -rf "$tree/load-test/reports"/*
+	sed -i -E 's/duration: [0-9]+s \}/duration: 500ms }/; s/duration: 60s$/duration: 2s/; s/duration: 2h$/duration: 1s/' \
+		"$tree/load-test/config/stress-test.yaml"
+	sed -i -E "s#^(  base_url: http://127\\.0\\.0\\.1:)[0-9]+#\\1$port#" "$tree/golden-goose/stages/compliance.yaml"
+	# a baseline a loopback nginx on a busy test machine meets with room to spare
+	jq '.scenarios[].requests[] |= (.p50_ms = 100 | .p95_ms = 200 | .p99_ms = 400)' \
+		"$source_root/load-test/baseline/compliance.json" >"$tree/load-test/baseline/compliance.json"
+}
+
+build_tree() {
+	SOURCE_DATE_EPOCH=$NOW "$GOOSEC" build --no-cache --unsigned -o "$1/build" "$1" >/dev/null
+}
+
+apply_loadtest() {
+	local tree=$1
+	shift
+	"$RUNNER" apply "$tree/build/plans/loadtest-compliance.plan" --allow-unsigned --now "$WINDOW_NOW" --root "$tree" \
+		--state "$tree/.goose/run" "$@"
+}
+
+report_dir_of() {
+	local dirs
+	dirs=$(find "$1/load-test/reports/dr" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)
+	[ "$(printf '%s\n' "$dirs" | grep -c .)" = 1 ] && printf '%s' "$dirs"
+}
+
+# ---- 1. a passing run against nginx ----
+start_nginx good compliance || { fail "start nginx"; finish; exit 1; }
+GOOD_PORT=$PORT
+good=$E2E_TMP/good
+make_tree "$good" "$PORT"
+check "fixture tree builds" 0 "" -- build_tree "$good"
+check_contains "show: the shortened baseline scenario" 0 "duration_ms=2000" -- "$GOOSEC" plan show "$good/build/plans/loadtest-compliance.plan"
+baseline_before=$(sha256sum <"$good/load-test/baseline/compliance.json")
+apply_loadtest "$good" >"$E2E_TMP/good.out" 2>"$E2E_TMP/good.err"
+status=$?
+check "passing run: exit 0 and every step done" 0 "no expected state in the plan: recorded the state first seen
+  1. http.check         validate-compliance-mode: done
+  2. loadtest.run       baseline-scenario: done
+  3. loadtest.run       stress-scenarios: done
+  4. loadtest.run       stress-scenarios-2: done
+  5. loadtest.run       stress-scenarios-3: done
+  6. loadtest.run       report: done
+  7. loadtest.run       compare-with-baselines: done" -- \
+	sh -c "echo \"\$(head -n 8 '$E2E_TMP/good.out')\"; exit $status"
+dir=$(report_dir_of "$good")
+if [ -n "$dir" ]; then pass "one report folder: ${dir#"$good"/}"; else fail "one report folder under load-test/reports/dr"; fi
+for file in report.json junit.xml summary.md report.html proposed-baseline.json; do
+	if [ -s "$dir/$file" ]; then pass "report file $file written"; else fail "report file $file written"; fi
+done
+report=$dir/report.json
+check "report.json: verdict passed, complete, criteria and baseline passed" 0 "true true true true" -- \
+	jq -r '[.verdict.passed, .verdict.complete, .verdict.criteria_passed, .verdict.baseline_passed] | map(tostring) | join(" ")' "$report"
+check "report.json: the four scenarios ran, in plan order" 0 "baseline:ran stress:ran spike:ran soak:ran" -- \
+	jq -r '[.scenarios[] | "\(.name):\(.status)"] | join(" ")' "$report"
+check "report.json: 3 criteria x 4 scenarios evaluated, all passed" 0 "12 12" -- \
+	jq -r '[([.criteria[].results[]] | length), ([.criteria[].results[] | select(.status == "passed")] | length)] | map(tostring) | join(" ")' "$report"
+check "report.json: the baseline's digest and the plan's agree" 0 "$(sha256sum "$good/load-test/baseline/compliance.json" | cut -d' ' -f1)" -- \
+	jq -r '.baseline.sha256' "$report"
+check "report.json: baseline compared per request and metric (2 scenarios x 3 requests x 4 metrics)" 0 "24" -- \
+	jq -r '.baseline.comparisons | length' "$report"
+responses=$(jq '.scenarios[0].responses' "$report")
+if [ "$responses" -ge 380 ] && [ "$responses" -le 420 ]; then pass "baseline scenario: 200 req/s for 2 s gave $responses responses"; else fail "baseline scenario: about 400 responses" "got $responses"; fi
+check "report.json: no error in any scenario" 0 "0" -- jq '[.scenarios[].errors] | add' "$report"
+check "report.json: merged histogram counts every response" 0 "true" -- \
+	jq '.histogram.count == ([.scenarios[].responses] | add) and (.histogram.buckets | length) > 0' "$report"
+check "report.json: a per-second series per scenario with target rates" 0 "true" -- \
+	jq '(.scenarios[0].series | length) >= 2 and .scenarios[0].series[0].target_rate == 200' "$report"
+check "junit.xml: 14 testcases (3 criteria x 4 scenarios + 2 baseline), no failure" 0 \
+	'<testsuites name="Load test of ledger-api on compliance" tests="14" failures="0" errors="0" skipped="0"' -- \
+	sh -c "sed -n 2p '$dir/junit.xml' | sed -E 's/ time=.*//'"
+check "junit.xml: one testcase per criterion in the baseline suite" 0 "4" -- \
+	sh -c "sed -n '/<testsuite name=\"baseline\"/,/<\/testsuite>/p' '$dir/junit.xml' | grep -c '<testcase '"
+check "summary.md: headline" 0 "# Load test of ledger-api on compliance: PASSED" -- head -n 1 "$dir/summary.md"
+html=$dir/report.html
+check "report.html: one svg chart of each kind per scenario" 0 "12" -- grep -c '<svg class="chart"' "$html"
+check "report.html: no external script, style, font or image" 1 "" -- grep -Ei '<script|<link|src=|@import|url\(|@font-face' "$html"
+check "report.html: the only URL is the SVG namespace" 0 "http://www.w3.org/2000/svg" -- sh -c "grep -oE 'https?://[^\"<> ]+' '$html' | sort -u"
+check "report.html: verdict" 0 '<h1>Load test of ledger-api on compliance <span class="verdict passed">PASSED</span></h1>' -- grep '<h1>' "$html"
+check "tracked baseline untouched" 0 "$baseline_before" -- sh -c "sha256sum <'$good/load-test/baseline/compliance.json'"
+check "proposed baseline: same shape, this run's figures" 0 "Baseline baseline,stress get-balance,list-transactions,create-transfer" -- \
+	jq -r '"\(.kind) \(.scenarios | keys_unsorted | join(",")) \(.scenarios.baseline.requests | keys_unsorted | join(","))"' "$dir/proposed-baseline.json"
+check "the registry records the verdict" 0 "true 0" -- \
+	jq -r '"\(.stages.compliance.last_loadtest.passed) \(.stages.compliance.last_loadtest.figures.error_ratio)"' "$good/.goose/run/stages.json"
+check "no progress line when stdout is not a terminal" 1 "" -- grep -F 'req/s' "$E2E_TMP/good.out"
+check_contains "applying again: already applied" 0 "already applied" -- apply_loadtest "$good"
+
+# the promotion gates read the verdict recorded for the compliance stage
+mkdir -p "$E2E_TMP/keys"
+"$GOOSEC" keygen "$E2E_TMP/keys" --name gate-test >/dev/null
+gate_plan() {
+	local max_p95=$1 max_regression=$2
+	cat >"$E2E_TMP/gates.json" <<JSON
+{"format":1,"kind":"goosec-plan","project":"ledger","workflow":"promote","stage":"production","from_stage":"compliance",
+ "created":$((NOW - 60)),"expires":$((NOW + 86400)),"expected_state":null,"state_check":"first-seen","inputs":{},
+ "gates":{"loadtest":{"checked_before":"promote","enforcement":"required","from_stage":"compliance","level":"warning",
+   "thresholds":[{"metric":"latency_p95","limit":$max_p95,"unit":"ms","direction":"above","threshold":"ledger_api_latency_p95"},
+                 {"metric":"error_ratio","limit":10000,"unit":"ppm","direction":"above","threshold":"ledger_api_error_ratio"}]},
+  "performance_baseline":{"checked_before":"promote","enforcement":"required","max_regression_ppm":$max_regression}},
+ "steps":[{"id":"note","phase":"promote","action":"exec","title":"after the gates","args":{"argv":["true"],"env":{},"env_allow":[],"timeout_ms":5000}}]}
+JSON
+	"$PLAN_SIGN" "$E2E_TMP/keys/gate-test.key" "$E2E_TMP/gates.json" >"$E2E_TMP/gates-$max_p95-$max_regression.plan"
+	printf '%s' "$E2E_TMP/gates-$max_p95-$max_regression.plan"
+}
+run_gates() {
+	local tree=$1 plan=$2
+	rm -f "$tree/.goose/run/current"
+	"$RUNNER" apply "$plan" --trust "$E2E_TMP/keys/gate-test.pub" --now "$WINDOW_NOW" --root "$tree" --state "$tree/.goose/run"
+}
+check_contains "gates pass on the passing load test" 0 "gate performance_baseline: passed" -- run_gates "$good" "$(gate_plan 250 100000)"
+check_contains "loadtest gate fails when its own limit is tighter than the run's p95" 3 \
+	"gate loadtest: FAILED: load test" -- run_gates "$good" "$(gate_plan 0 100000)"
+
+# ---- 2. a target not in compliance mode: refused before any load ----
+start_nginx live production || { fail "start nginx (production mode)"; finish; exit 1; }
+live=$E2E_TMP/live
+make_tree "$live" "$PORT"
+build_tree "$live"
+check_contains "not in compliance mode: refused by the mode check, exit 1" 1 "validate-compliance-mode" -- apply_loadtest "$live"
+check "not in compliance mode: nginx saw only /mode requests" 0 "0" -- sh -c "grep -v ' /mode ' '$LOG' | grep -c 'HTTP/1.1' || true"
+check "not in compliance mode: nginx saw the mode probe" 0 "true" -- sh -c "grep -q 'GET /mode ' '$LOG' && echo true"
+check "not in compliance mode: no report written" 1 "" -- report_dir_of "$live"
+
+# ---- 3. a slow endpoint breaks the p95 criterion ----
+SLOW_PORT=$(free_port)
+"$SLOW_HTTP" "$SLOW_PORT" 400 &
+SLOW_PID=$!
+for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$SLOW_PORT") 2>/dev/null && break; sleep 0.1; done
+slow=$E2E_TMP/slow
+make_tree "$slow" "$SLOW_PORT"
+build_tree "$slow"
+check_contains "slow endpoint: criteria failed, exit 3 (not a step failure)" 3 \
+	"load-test criteria failed: latency_p95 <= 250 ms (ledger_api_latency_p95, warning) in scenario 'baseline'" -- apply_loadtest "$slow"
+kill "$SLOW_PID" 2>/dev/null
+wait "$SLOW_PID" 2>/dev/null
+SLOW_PID=""
+dir=$(report_dir_of "$slow")
+check "slow endpoint: p95 of the baseline scenario failed, above 400 ms" 0 "failed true" -- \
+	jq -r '.criteria[] | select(.metric == "latency_p95") | .results[] | select(.scenario == "baseline") | "\(.status) \(.value > 400)"' "$dir/report.json"
+check "slow endpoint: verdict failed" 0 "false" -- jq '.verdict.passed' "$dir/report.json"
+check_contains "slow endpoint: junit counts the failures" 0 'failures="' -- sh -c "sed -n 2p '$dir/junit.xml' | grep -v 'failures=\"0\"'"
+check "slow endpoint: summary says FAILED" 0 "# Load test of ledger-api on compliance: FAILED" -- head -n 1 "$dir/summary.md"
+check_contains "slow endpoint: the loadtest gate refuses a promotion" 3 "latency_p95" -- run_gates "$slow" "$(gate_plan 250 100000)"
+
+# ---- 4. a baseline regression ----
+regress=$E2E_TMP/regress
+make_tree "$regress" "$GOOD_PORT"
+# a baseline recorded as if every request answered in a microsecond: today's figures regress
+jq '.scenarios[].requests[] |= (.p50_ms = 0.001 | .p95_ms = 0.001 | .p99_ms = 0.001)' \
+	"$source_root/load-test/baseline/compliance.json" >"$regress/load-test/baseline/compliance.json"
+build_tree "$regress"
+tightened=$(sha256sum <"$regress/load-test/baseline/compliance.json")
+check_contains "baseline regression: criteria failed, exit 3" 3 "baseline regression in scenario 'baseline', request 'get-balance', p50_ms" -- \
+	apply_loadtest "$regress"
+dir=$(report_dir_of "$regress")
+check "baseline regression: thresholds passed, the baseline did not" 0 "true false false" -- \
+	jq -r '"\(.verdict.criteria_passed) \(.verdict.baseline_passed) \(.verdict.passed)"' "$dir/report.json"
+check "baseline regression: every latency comparison failed, error ratios held" 0 "18 6" -- \
+	jq -r '"\([.baseline.comparisons[] | select(.passed | not)] | length) \([.baseline.comparisons[] | select(.passed)] | length)"' "$dir/report.json"
+check "baseline regression: junit fails the two baseline testcases" 0 "2" -- grep -c '<failure type="baseline"' "$dir/junit.xml"
+check "baseline regression: tracked baseline untouched, proposal beside the report" 0 "$tightened true" -- \
+	sh -c "echo \"\$(sha256sum <'$regress/load-test/baseline/compliance.json') \$(jq '.scenarios.baseline.requests[\"get-balance\"].p95_ms > 0.001' '$dir/proposed-baseline.json')\""
+check_contains "baseline regression: the performance_baseline gate refuses" 3 "gate performance_baseline: FAILED" -- \
+	run_gates "$regress" "$(gate_plan 250 100000)"
+check_contains "a changed baseline is refused (the plan pins its digest)" 1 "changed since the plan was built" -- \
+	sh -c "rm -rf '$regress/.goose' '$regress/load-test/reports/dr'; echo '{}' >'$regress/load-test/baseline/compliance.json'; \
+		'$RUNNER' apply '$regress/build/plans/loadtest-compliance.plan' --allow-unsigned --now $WINDOW_NOW --root '$regress' --state '$regress/.goose/run'"
+
+# ---- 5. nginx stopped mid-run ----
+start_nginx midrun compliance || { fail "start nginx (mid-run)"; finish; exit 1; }
+midrun=$E2E_TMP/midrun
+make_tree "$midrun" "$PORT"
+build_tree "$midrun"
+apply_loadtest "$midrun" >"$E2E_TMP/midrun.out" 2>&1 &
+apply_pid=$!
+sleep 1
+stop_nginx midrun
+wait "$apply_pid"
+status=$?
+if [ "$status" = 3 ]; then pass "stopped mid-run: criteria failed, exit 3"; else fail "stopped mid-run: exit 3" "exit $status" "$(cat "$E2E_TMP/midrun.out")"; fi
+check_contains "stopped mid-run: the error ratio criterion names the scenario" 0 "error_ratio <= 10000 ppm (ledger_api_error_ratio, warning) in scenario 'baseline'" -- \
+	cat "$E2E_TMP/midrun.out"
+dir=$(report_dir_of "$midrun")
+check "stopped mid-run: connection errors counted in the baseline scenario, all four files written" 0 "true 4" -- \
+	sh -c "echo \"\$(jq '.scenarios[0].errors_by_class.connect + .scenarios[0].errors_by_class.reset > 0 and .scenarios[0].responses > 0' '$dir/report.json') \$(ls '$dir' | grep -cE '^(report.json|junit.xml|summary.md|report.html)\$')\""
+check "stopped mid-run: later scenarios only met refused connections" 0 "0 true" -- \
+	jq -r '"\(.scenarios[3].responses) \(.scenarios[3].errors_by_class.connect > 0)"' "$dir/report.json"
+
+finish
