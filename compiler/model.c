@@ -436,6 +436,37 @@ static struct model_value read_value(struct reader *reader, const json_t *object
 	return value;
 }
 
+/* A number as written: integers kept exact, others as doubles. */
+static struct model_number read_number(struct reader *reader, const json_t *object, const char *key)
+{
+	struct model_number number = { 0 };
+	const json_t *json = json_object_get(object, key);
+	if (!json_is_number(json))
+		return number;
+	number.present = true;
+	number.integral = json_is_integer(json);
+	number.integer = number.integral ? (long long)json_integer_value(json) : 0;
+	number.value = json_number_value(json);
+	size_t mark = enter(reader, key);
+	number.location = location_here(reader);
+	leave(reader, mark);
+	return number;
+}
+
+static struct model_flag read_flag(struct reader *reader, const json_t *object, const char *key)
+{
+	struct model_flag flag = { 0 };
+	const json_t *json = json_object_get(object, key);
+	if (!json_is_boolean(json))
+		return flag;
+	flag.present = true;
+	flag.value = json_is_true(json);
+	size_t mark = enter(reader, key);
+	flag.location = location_here(reader);
+	leave(reader, mark);
+	return flag;
+}
+
 static struct model_date read_date(struct reader *reader, const json_t *object, const char *key)
 {
 	struct model_date date = { 0 };
@@ -589,6 +620,15 @@ static void read_alert(struct reader *reader, const json_t *rule, struct model_a
 	}
 }
 
+static struct model_group_options read_group_options(struct reader *reader, const json_t *group)
+{
+	struct model_group_options options = { 0 };
+	options.limit = read_number(reader, group, "limit");
+	options.query_offset = read_value(reader, group, "query_offset", VALUE_DURATION);
+	options.labels = read_labels(reader, group, "labels");
+	return options;
+}
+
 static void read_alert_rules(struct reader *reader, const json_t *root, struct model_alert_rules *out)
 {
 	out->source = reader->file;
@@ -601,6 +641,7 @@ static void read_alert_rules(struct reader *reader, const json_t *root, struct m
 		size_t group_mark = enter_index(reader, g);
 		group_out->name = read_name(reader, group, "name");
 		group_out->interval = read_value(reader, group, "interval", VALUE_DURATION);
+		group_out->options = read_group_options(reader, group);
 		const json_t *rules = json_object_get(group, "rules");
 		size_t rules_mark = enter(reader, "rules");
 		group_out->alerts = arena_array(reader->model, json_array_size(rules), sizeof(*group_out->alerts));
@@ -627,6 +668,7 @@ static void read_recording_rules(struct reader *reader, const json_t *root, stru
 		size_t group_mark = enter_index(reader, g);
 		group_out->name = read_name(reader, group, "name");
 		group_out->interval = read_value(reader, group, "interval", VALUE_DURATION);
+		group_out->options = read_group_options(reader, group);
 		const json_t *rules = json_object_get(group, "rules");
 		size_t rules_mark = enter(reader, "rules");
 		group_out->rules = arena_array(reader->model, json_array_size(rules), sizeof(*group_out->rules));
@@ -651,7 +693,14 @@ static void read_panel(struct reader *reader, const json_t *panel, const char *r
 	out->row_title = row_title;
 	out->type = string_of(panel, "type");
 	out->unit = string_of(panel, "unit");
+	out->description = string_of(panel, "description");
 	out->location = location_here(reader);
+	out->min = read_number(reader, panel, "min");
+	out->max = read_number(reader, panel, "max");
+	out->decimals = read_number(reader, panel, "decimals");
+	out->width = read_number(reader, panel, "width");
+	out->height = read_number(reader, panel, "height");
+	out->stack = read_flag(reader, panel, "stack");
 	out->threshold = read_name(reader, panel, "threshold");
 	const json_t *queries = json_object_get(panel, "queries");
 	if (string_of(panel, "query")) {
@@ -682,19 +731,38 @@ static void read_dashboard(struct reader *reader, const json_t *root, struct mod
 	/* a complete Grafana dashboard is passed through as is: it names no service */
 	if (json_object_get(root, "schemaVersion") || json_object_get(root, "panels")) {
 		out->complete = true;
+		out->grafana_document = root;
 		return;
 	}
 	out->service = read_name(reader, root, "service");
+	out->description = string_of(root, "description");
+	out->tags_given = json_is_array(json_object_get(root, "tags"));
+	out->tags = read_name_list(reader, root, "tags");
+	out->refresh = read_text(reader, root, "refresh");
+	const json_t *time = json_object_get(root, "time");
+	if (json_is_object(time)) {
+		size_t time_mark = enter(reader, "time");
+		out->time_from = read_text(reader, time, "from");
+		out->time_to = read_text(reader, time, "to");
+		leave(reader, time_mark);
+	}
 	const json_t *rows = json_object_get(root, "rows");
 	size_t total = 0;
 	for (size_t r = 0; r < json_array_size(rows); r++)
 		total += json_array_size(json_object_get(json_array_get(rows, r), "panels"));
 	out->panels = arena_array(reader->model, total, sizeof(*out->panels));
+	out->rows = arena_array(reader->model, json_array_size(rows), sizeof(*out->rows));
 	size_t mark = enter(reader, "rows");
 	for (size_t r = 0; r < json_array_size(rows); r++) {
 		const json_t *row = json_array_get(rows, r);
 		const json_t *panels = json_object_get(row, "panels");
 		size_t row_mark = enter_index(reader, r);
+		struct model_row *row_out = &out->rows[out->row_count++];
+		row_out->title = string_of(row, "title");
+		row_out->collapsed = boolean_of(row, "collapsed");
+		row_out->location = location_here(reader);
+		row_out->first_panel = out->panel_count;
+		row_out->panel_count = json_array_size(panels);
 		size_t panels_mark = enter(reader, "panels");
 		for (size_t p = 0; p < json_array_size(panels); p++) {
 			size_t panel_mark = enter_index(reader, p);

@@ -49,6 +49,23 @@ struct model_value {
 	struct model_location location;
 };
 
+/* A number kept as written, for values passed on to outputs: an integer stays an integer (a
+ * Grafana `max: 100` is emitted as 100, `max: 1e3` as 1000.0). */
+struct model_number {
+	bool present;
+	bool integral;       /* written as an integer: `integer` holds it exactly */
+	long long integer;
+	double value;
+	struct model_location location;
+};
+
+/* A boolean field that may be absent. */
+struct model_flag {
+	bool present;
+	bool value;
+	struct model_location location;
+};
+
 struct model_label {
 	const char *name;
 	const char *value;
@@ -140,9 +157,17 @@ struct model_alert {
 	struct model_text runbook_url; /* annotations.runbook_url */
 };
 
+/* What every rule group may set beside its rules. */
+struct model_group_options {
+	struct model_number limit;        /* the most series a rule may produce; 0 or absent: none */
+	struct model_value query_offset;  /* Prometheus 3 only: emitters refuse it */
+	struct model_label_list labels;   /* Prometheus 3 group labels, added to every rule */
+};
+
 struct model_alert_group {
 	struct model_name name;
 	struct model_value interval;
+	struct model_group_options options;
 	struct model_alert *alerts;
 	size_t alert_count;
 };
@@ -162,6 +187,7 @@ struct model_recording_rule {
 struct model_recording_group {
 	struct model_name name;
 	struct model_value interval;
+	struct model_group_options options;
 	struct model_recording_rule *rules;
 	size_t rule_count;
 };
@@ -183,19 +209,40 @@ struct model_panel {
 	const char *title;
 	const char *row_title;
 	const char *type;
+	const char *description;
 	struct model_location location;
 	struct model_query *queries; /* `query` or `queries[]` */
 	size_t query_count;
 	struct model_name threshold;
 	const char *unit;
+	/* presentation, passed on to Grafana as written */
+	struct model_number min, max, decimals;
+	struct model_number width, height; /* grid size hints */
+	struct model_flag stack;
+};
+
+/* A row: its panels are `panel_count` consecutive panels of the dashboard from `first_panel`. */
+struct model_row {
+	const char *title;
+	bool collapsed;
+	struct model_location location;
+	size_t first_panel, panel_count;
 };
 
 struct model_dashboard {
 	const struct project_file *source;
 	bool complete; /* a complete Grafana dashboard, passed through: no service, no panels read */
+	const json_t *grafana_document; /* complete dashboards: the document, borrowed, passed through as data */
 	struct model_name uid;
 	const char *title;
+	const char *description;
 	struct model_name service;
+	bool tags_given;                 /* `tags:` written, even empty */
+	struct model_name_list tags;
+	struct model_text refresh;       /* text NULL when not given */
+	struct model_text time_from, time_to;
+	struct model_row *rows;
+	size_t row_count;
 	struct model_panel *panels; /* every row's panels, in order */
 	size_t panel_count;
 };

@@ -184,34 +184,39 @@ static const struct model_threshold *service_threshold(const struct model *model
 
 /* ---- compact authored dashboards ---- */
 
-static void copy_member(json_t *into, const char *into_key, const json_t *from, const char *from_key)
+/* A number as the author wrote it: integers stay integers. */
+static json_t *number_as_written(const struct model_number *number)
 {
-	json_t *value = json_object_get(from, from_key);
-	if (value)
-		json_object_set_new(into, into_key, json_deep_copy(value));
+	return number->integral ? json_integer((json_int_t)number->integer) : json_real(number->value);
 }
 
-/* A panel of the compact form as a Grafana panel. `authored` is its validated source object,
- * for presentation fields the model does not carry (sizes, min/max, decimals, stack). */
-static json_t *compact_panel(const struct model *model, const struct model_panel *panel, const json_t *authored)
+static void set_number(json_t *into, const char *key, const struct model_number *number)
+{
+	if (number->present)
+		json_object_set_new(into, key, number_as_written(number));
+}
+
+/* A panel of the compact form as a Grafana panel. */
+static json_t *compact_panel(const struct model *model, const struct model_panel *panel)
 {
 	json_t *grafana = json_object();
 	json_object_set_new(grafana, "type", json_string(panel->type ? panel->type : "timeseries"));
 	json_object_set_new(grafana, "title", json_string(panel->title ? panel->title : ""));
-	copy_member(grafana, "description", authored, "description");
+	if (panel->description)
+		json_object_set_new(grafana, "description", json_string(panel->description));
 	json_t *grid_hint = json_object();
-	copy_member(grid_hint, "w", authored, "width");
-	copy_member(grid_hint, "h", authored, "height");
+	set_number(grid_hint, "w", &panel->width);
+	set_number(grid_hint, "h", &panel->height);
 	json_object_set_new(grafana, "gridPos", grid_hint);
 
 	json_t *field_config = json_object();
 	json_t *defaults = json_object();
 	if (panel->unit)
 		json_object_set_new(defaults, "unit", json_string(panel->unit));
-	copy_member(defaults, "min", authored, "min");
-	copy_member(defaults, "max", authored, "max");
-	copy_member(defaults, "decimals", authored, "decimals");
-	if (json_is_true(json_object_get(authored, "stack")))
+	set_number(defaults, "min", &panel->min);
+	set_number(defaults, "max", &panel->max);
+	set_number(defaults, "decimals", &panel->decimals);
+	if (panel->stack.present && panel->stack.value)
 		json_object_set_new(defaults, "custom",
 				    json_pack("{s:{s:s, s:s}}", "stacking", "group", "A", "mode", "normal"));
 	json_object_set_new(field_config, "defaults", defaults);
@@ -235,44 +240,44 @@ static json_t *compact_panel(const struct model *model, const struct model_panel
 
 static json_t *compact_dashboard(const struct model *model, const struct model_dashboard *dashboard, const char *uid)
 {
-	const json_t *root = dashboard->source->document.root;
 	json_t *fields = json_object();
 	json_object_set_new(fields, "annotations", builtin_annotations());
-	copy_member(fields, "description", root, "description");
+	if (dashboard->description)
+		json_object_set_new(fields, "description", json_string(dashboard->description));
 	json_object_set_new(fields, "editable", json_true());
 	json_object_set_new(fields, "fiscalYearStartMonth", json_integer(0));
 	json_object_set_new(fields, "graphTooltip", json_integer(1));
 	json_object_set_new(fields, "links", json_array());
-	json_object_set_new(fields, "refresh", json_string("30s"));
-	copy_member(fields, "refresh", root, "refresh");
+	json_object_set_new(fields, "refresh", json_string(dashboard->refresh.text ? dashboard->refresh.text : "30s"));
 	json_object_set_new(fields, "schemaVersion", json_integer(GRAFANA_SCHEMA_VERSION));
-	if (json_object_get(root, "tags"))
-		copy_member(fields, "tags", root, "tags");
+	json_t *tags = json_array();
+	if (dashboard->tags_given)
+		for (size_t t = 0; t < dashboard->tags.count; t++)
+			json_array_append_new(tags, json_string(dashboard->tags.items[t].text));
 	else
-		json_object_set_new(fields, "tags", json_pack("[s]", dashboard->service.text ? dashboard->service.text : "goosec"));
+		json_array_append_new(tags, json_string(dashboard->service.text ? dashboard->service.text : "goosec"));
+	json_object_set_new(fields, "tags", tags);
 	json_object_set_new(fields, "templating", json_pack("{s:[]}", "list"));
-	json_object_set_new(fields, "time", json_pack("{s:s, s:s}", "from", "now-6h", "to", "now"));
-	copy_member(fields, "time", root, "time");
+	bool time_given = dashboard->time_from.text && dashboard->time_to.text;
+	json_object_set_new(fields, "time", json_pack("{s:s, s:s}", "from", time_given ? dashboard->time_from.text : "now-6h",
+						      "to", time_given ? dashboard->time_to.text : "now"));
 	json_object_set_new(fields, "timepicker", json_object());
 	json_object_set_new(fields, "timezone", json_string("browser"));
 	json_object_set_new(fields, "title", json_string(dashboard->title ? dashboard->title : uid));
 	json_object_set_new(fields, "uid", json_string(uid));
 	json_object_set_new(fields, "version", json_integer(1));
 
-	/* the model flattens rows; walk the validated source for row boundaries in the same order */
+	/* each row becomes a row panel followed by its own panels */
 	json_t *panels = json_array();
-	const json_t *rows = json_object_get(root, "rows");
-	size_t model_index = 0;
-	for (size_t r = 0; r < json_array_size(rows); r++) {
-		const json_t *row = json_array_get(rows, r);
+	for (size_t r = 0; r < dashboard->row_count; r++) {
+		const struct model_row *row = &dashboard->rows[r];
 		json_t *row_panel = json_pack("{s:s}", "type", "row");
-		copy_member(row_panel, "title", row, "title");
-		copy_member(row_panel, "collapsed", row, "collapsed");
+		if (row->title)
+			json_object_set_new(row_panel, "title", json_string(row->title));
+		json_object_set_new(row_panel, "collapsed", json_boolean(row->collapsed));
 		json_array_append_new(panels, row_panel);
-		const json_t *row_panels = json_object_get(row, "panels");
-		for (size_t p = 0; p < json_array_size(row_panels) && model_index < dashboard->panel_count; p++)
-			json_array_append_new(panels, compact_panel(model, &dashboard->panels[model_index++],
-								    json_array_get(row_panels, p)));
+		for (size_t p = row->first_panel; p < row->first_panel + row->panel_count && p < dashboard->panel_count; p++)
+			json_array_append_new(panels, compact_panel(model, &dashboard->panels[p]));
 	}
 	return grafana_finish_dashboard(fields, panels);
 }
@@ -463,7 +468,7 @@ static char *file_stem(const char *path)
 
 static json_t *passed_through(const struct model_dashboard *dashboard, const char *uid)
 {
-	json_t *copy = json_deep_copy(dashboard->source->document.root);
+	json_t *copy = json_deep_copy(dashboard->grafana_document);
 	const char *kind = json_string_value(json_object_get(copy, "kind"));
 	if (kind && strcmp(kind, "Dashboard") == 0)
 		json_object_del(copy, "kind"); /* goosec's classification marker, not Grafana's */
@@ -506,7 +511,7 @@ void emit_grafana_dashboards(const struct emit_context *context, struct emit_out
 	}
 	for (size_t d = 0; d < model->dashboard_count; d++) {
 		const struct model_dashboard *dashboard = &model->dashboards[d];
-		if (!dashboard_uids[d] || !dashboard->source->document.root)
+		if (!dashboard_uids[d] || (dashboard->complete && !dashboard->grafana_document))
 			continue;
 		json_t *document = dashboard->complete ? passed_through(dashboard, dashboard_uids[d])
 						       : compact_dashboard(model, dashboard, dashboard_uids[d]);

@@ -107,37 +107,26 @@ static void add_input(struct strbuf *inputs, const struct project_file *source)
 	strbuf_addstr(inputs, path);
 }
 
-/* The authored group as written in its file: what the model does not keep (limit, Prometheus 3's
- * group labels and query_offset) is read from there. */
-static const json_t *raw_group(const struct project_file *source, size_t index)
-{
-	if (!source)
-		return NULL;
-	return json_array_get(json_object_get(source->document.root, "groups"), index);
-}
-
 /* name, interval, limit of a group, in Prometheus' order. Group `labels` (Prometheus 3) are
- * returned for the caller to fold into each rule; `query_offset` cannot be said in 2.42. */
-static json_t *group_header(const struct model_name *name, const struct model_value *interval, const json_t *raw,
-			    struct diag_list *diags)
+ * folded into each rule by the caller; `query_offset` cannot be said in 2.42. */
+static json_t *group_header(const struct model_name *name, const struct model_value *interval,
+			    const struct model_group_options *options, struct diag_list *diags)
 {
 	json_t *group = json_object();
 	json_object_set_new(group, "name", json_string(name->text));
 	if (interval->present)
 		json_object_set_new(group, "interval", duration_string(interval));
-	const json_t *limit = json_object_get(raw, "limit");
-	if (json_is_integer(limit) && json_integer_value(limit) > 0)
-		json_object_set_new(group, "limit", json_integer(json_integer_value(limit)));
-	if (json_object_get(raw, "query_offset")) {
-		struct diag *diag = diag_add(diags, DIAG_ERROR, "emit-prometheus-query-offset", name->location.file,
-					     name->location.line, name->location.col,
+	if (options->limit.present && options->limit.integral && options->limit.integer > 0)
+		json_object_set_new(group, "limit", json_integer((json_int_t)options->limit.integer));
+	if (options->query_offset.present) {
+		const struct model_location *at = &options->query_offset.location;
+		struct diag *diag = diag_add(diags, DIAG_ERROR, "emit-prometheus-query-offset", at->file, at->line, at->col,
 					     "group '%s' sets query_offset, which Prometheus 2.42 does not know", name->text);
 		diag_set_hint(diag, "remove it, or put the offset into the expressions ('offset 1m')");
 	}
 	return group;
 }
 
-/* Rule labels after the group's labels: Prometheus 3 lets a rule's own label win. */
 /* Prometheus refuses a file with two groups of one name: reports `name` when `groups` (what goes
  * into `output` so far) already has it. */
 static void check_group_name(const json_t *groups, const char *name, const struct model_location *location,
@@ -151,14 +140,12 @@ static void check_group_name(const json_t *groups, const char *name, const struc
 		}
 }
 
-static void add_group_labels(json_t *labels, const json_t *raw_group_object)
+/* Rule labels after the group's labels: Prometheus 3 lets a rule's own label win. */
+static void add_group_labels(json_t *labels, const struct model_group_options *options)
 {
-	const json_t *group_labels = json_object_get(raw_group_object, "labels");
-	const char *name;
-	const json_t *value;
-	json_object_foreach((json_t *)group_labels, name, value)
-		if (json_is_string(value) && !json_object_get(labels, name))
-			json_object_set_new(labels, name, json_string(json_string_value(value)));
+	for (size_t i = 0; i < options->labels.count; i++)
+		if (!json_object_get(labels, options->labels.items[i].name))
+			json_object_set_new(labels, options->labels.items[i].name, json_string(options->labels.items[i].value));
 }
 
 static void set_labels(json_t *object, const char *key, const struct model_label_list *list)
@@ -216,7 +203,7 @@ static struct promrule_alert *add_alert(struct promrule_alert_group *group, enum
 
 /* alert, expr, for, keep_firing_for, labels (severity first), annotations. */
 static json_t *alert_rule(const struct model_alert *source, const char *expr, const char *severity,
-			  const json_t *raw_group_object, bool with_for)
+			  const struct model_group_options *group_options, bool with_for)
 {
 	json_t *rule = json_object();
 	json_object_set_new(rule, "alert", json_string(source->name.text));
@@ -230,7 +217,7 @@ static json_t *alert_rule(const struct model_alert *source, const char *expr, co
 		json_object_set_new(labels, "severity", json_string(severity));
 	json_object_set_new(rule, "labels", labels);
 	set_labels(rule, "labels", &source->labels);
-	add_group_labels(labels, raw_group_object);
+	add_group_labels(labels, group_options);
 	if (json_object_size(labels) == 0)
 		json_object_del(rule, "labels");
 	set_labels(rule, "annotations", &source->annotations);
@@ -238,7 +225,7 @@ static json_t *alert_rule(const struct model_alert *source, const char *expr, co
 }
 
 static void compile_level_alerts(struct promrule_alert_group *group, const struct model_alert *source,
-				 const struct model_threshold *threshold, const json_t *raw_group_object)
+				 const struct model_threshold *threshold, const struct model_group_options *group_options)
 {
 	static const enum model_level levels[] = { MODEL_LEVEL_WARNING, MODEL_LEVEL_CRITICAL };
 	for (size_t i = 0; i < 2; i++) {
@@ -249,7 +236,7 @@ static void compile_level_alerts(struct promrule_alert_group *group, const struc
 		if (source->levels_given && !(level == MODEL_LEVEL_WARNING ? source->level_warning : source->level_critical))
 			continue;
 		char *expr = comparison(source->expr.text, threshold->direction, value->value);
-		json_t *rule = alert_rule(source, expr, model_level_name(level), raw_group_object, true);
+		json_t *rule = alert_rule(source, expr, model_level_name(level), group_options, true);
 		free(expr);
 		json_t *labels = json_object_get(rule, "labels");
 		if (!json_object_get(labels, "threshold_name"))
@@ -273,7 +260,7 @@ static void compile_level_alerts(struct promrule_alert_group *group, const struc
  * metric name, so `and` pairs the two ratios of one job and `or` keeps one series per job. */
 static void compile_burn_rate_alert(struct promrule_alert_group *group, const struct model_alert *source,
 				    const struct model_threshold *threshold, enum model_level level,
-				    const json_t *raw_group_object)
+				    const struct model_group_options *group_options)
 {
 	double budget = 1 - threshold->objective.value;
 	struct strbuf expr;
@@ -297,7 +284,7 @@ static void compile_burn_rate_alert(struct promrule_alert_group *group, const st
 		}
 		strbuf_addstr(&expr, "\n)");
 	}
-	json_t *rule = alert_rule(source, expr.buf, model_level_name(level), raw_group_object, false);
+	json_t *rule = alert_rule(source, expr.buf, model_level_name(level), group_options, false);
 	strbuf_release(&expr);
 	struct promrule_alert *alert = add_alert(group, PROMRULE_BURN_RATE, source, threshold);
 	alert->level = level;
@@ -312,25 +299,24 @@ static void compile_alert_rules(struct promrule_set *set, const struct model *mo
 		add_input(&set->alerts_inputs, file->source);
 		for (size_t g = 0; g < file->group_count; g++) {
 			const struct model_alert_group *authored = &file->groups[g];
-			const json_t *raw = raw_group(file->source, g);
 			ALLOC_GROW(set->alert_groups, set->alert_group_count + 1, set->alert_group_alloc);
 			struct promrule_alert_group *group = &set->alert_groups[set->alert_group_count++];
 			memset(group, 0, sizeof(*group));
 			check_group_name(groups, authored->name.text, &authored->name.location, "alerts.yaml", diags);
-			group->group = group_header(&authored->name, &authored->interval, raw, diags);
+			group->group = group_header(&authored->name, &authored->interval, &authored->options, diags);
 			for (size_t a = 0; a < authored->alert_count; a++) {
 				const struct model_alert *source = &authored->alerts[a];
 				const struct model_threshold *threshold =
 					promrule_find_threshold(model, source->threshold.text ? source->threshold.text : source->slo.text);
 				if (source->threshold.text && threshold && !threshold->is_slo) {
-					compile_level_alerts(group, source, threshold, raw);
+					compile_level_alerts(group, source, threshold, &authored->options);
 				} else if (source->slo.text && threshold && threshold->is_slo) {
-					compile_burn_rate_alert(group, source, threshold, MODEL_LEVEL_CRITICAL, raw);
-					compile_burn_rate_alert(group, source, threshold, MODEL_LEVEL_WARNING, raw);
+					compile_burn_rate_alert(group, source, threshold, MODEL_LEVEL_CRITICAL, &authored->options);
+					compile_burn_rate_alert(group, source, threshold, MODEL_LEVEL_WARNING, &authored->options);
 				} else if (!source->threshold.text && !source->slo.text) {
 					struct promrule_alert *alert = add_alert(group, PROMRULE_PLAIN, source, NULL);
 					char *expr = trimmed_expression(source->expr.text ? source->expr.text : "");
-					alert->rule = alert_rule(source, expr, NULL, raw, true);
+					alert->rule = alert_rule(source, expr, NULL, &authored->options, true);
 					free(expr);
 				}
 			}
@@ -437,9 +423,8 @@ static void compile_recording_rules(struct promrule_set *set, const struct model
 		add_input(&set->recording_inputs, file->source);
 		for (size_t g = 0; g < file->group_count; g++) {
 			const struct model_recording_group *authored = &file->groups[g];
-			const json_t *raw = raw_group(file->source, g);
 			check_group_name(groups, authored->name.text, &authored->name.location, "recording.yaml", diags);
-			json_t *group = group_header(&authored->name, &authored->interval, raw, diags);
+			json_t *group = group_header(&authored->name, &authored->interval, &authored->options, diags);
 			json_t *rules = json_array();
 			for (size_t r = 0; r < authored->rule_count; r++) {
 				const struct model_recording_rule *source = &authored->rules[r];
@@ -451,7 +436,7 @@ static void compile_recording_rules(struct promrule_set *set, const struct model
 				json_t *labels = json_object();
 				json_object_set_new(rule, "labels", labels);
 				set_labels(rule, "labels", &source->labels);
-				add_group_labels(labels, raw);
+				add_group_labels(labels, &authored->options);
 				if (json_object_size(labels) == 0)
 					json_object_del(rule, "labels");
 				json_array_append_new(rules, rule);

@@ -228,6 +228,111 @@ START_TEST(test_read_project_thresholds_alerts)
 END_TEST
 
 
+/* What the monitoring emitters pass on: group options (limit, labels, query_offset) and the
+ * dashboard's presentation fields, each with its position; numbers keep their integer-ness. */
+START_TEST(test_read_group_options_and_dashboard)
+{
+	struct tree_fixture tree;
+	tree_fixture_init(&tree);
+	tree_fixture_write(&tree, "goose.yaml", goose_yaml);
+	tree_fixture_write(&tree, "monitoring/prometheus/alerts.yaml",
+			   "groups:\n"
+			   "  - name: api.alerts\n"
+			   "    limit: 7\n"
+			   "    query_offset: 1m\n"
+			   "    labels: { tier: gold, team: core }\n"
+			   "    rules:\n"
+			   "      - alert: ApiDown\n"
+			   "        expr: up{job=\"api\"} == 0\n"
+			   "        labels: { severity: critical }\n");
+	tree_fixture_write(&tree, "monitoring/prometheus/recording.yaml",
+			   "groups:\n"
+			   "  - name: http\n"
+			   "    rules:\n"
+			   "      - record: job:up:sum\n"
+			   "        expr: sum by (job) (up)\n");
+	tree_fixture_write(&tree, "monitoring/grafana/dashboards/api.json",
+			   "{\n"
+			   "  \"uid\": \"api\", \"title\": \"API\", \"service\": \"api\",\n"
+			   "  \"tags\": [],\n"
+			   "  \"refresh\": \"1m\",\n"
+			   "  \"time\": { \"from\": \"now-1d\", \"to\": \"now-1h\" },\n"
+			   "  \"rows\": [\n"
+			   "    { \"title\": \"One\", \"collapsed\": true, \"panels\": [\n"
+			   "      { \"title\": \"a\", \"type\": \"stat\", \"query\": \"up\", \"min\": 0, \"max\": 1e3,\n"
+			   "        \"decimals\": 2, \"width\": 6, \"height\": 4, \"stack\": false, \"description\": \"d\" } ] },\n"
+			   "    { \"title\": \"Two\", \"panels\": [\n"
+			   "      { \"title\": \"b\", \"type\": \"timeseries\", \"query\": \"up\", \"max\": 1.5, \"stack\": true },\n"
+			   "      { \"title\": \"c\", \"type\": \"timeseries\", \"query\": \"up\" } ] }\n"
+			   "  ]\n"
+			   "}\n");
+	tree_fixture_load(&tree);
+	if (tree.diags.count)
+		tree_fixture_dump(&tree);
+	ck_assert_int_eq(tree.diags.count, 0);
+	struct model model;
+	model_init(&model);
+	ck_assert_int_eq(model_read(&model, &tree.project), 4);
+
+	const struct model_group_options *options = &model.alert_rules[0].groups[0].options;
+	ck_assert(options->limit.present && options->limit.integral);
+	ck_assert_int_eq(options->limit.integer, 7);
+	ck_assert_int_eq(options->limit.location.line, 3);
+	ck_assert_int_eq(options->limit.location.col, 12);
+	ck_assert(options->query_offset.present && options->query_offset.value == 60);
+	ck_assert_int_eq(options->query_offset.location.line, 4);
+	ck_assert_int_eq(options->query_offset.location.col, 19);
+	ck_assert_int_eq(options->labels.count, 2);
+	ck_assert_str_eq(options->labels.items[0].name, "tier");
+	ck_assert_str_eq(options->labels.items[0].value, "gold");
+	ck_assert_int_eq(options->labels.items[1].location.line, 5);
+	ck_assert_int_eq(options->labels.items[1].location.col, 27);
+	const struct model_group_options *plain = &model.recording_rules[0].groups[0].options;
+	ck_assert(!plain->limit.present && !plain->query_offset.present);
+	ck_assert_int_eq(plain->labels.count, 0);
+
+	ck_assert_int_eq(model.dashboard_count, 1);
+	const struct model_dashboard *dashboard = &model.dashboards[0];
+	ck_assert(!dashboard->complete);
+	ck_assert_ptr_null(dashboard->grafana_document);
+	ck_assert_ptr_null(dashboard->description);
+	ck_assert(dashboard->tags_given);
+	ck_assert_int_eq(dashboard->tags.count, 0);
+	ck_assert_str_eq(dashboard->refresh.text, "1m");
+	ck_assert_int_eq(dashboard->refresh.location.line, 4);
+	ck_assert_str_eq(dashboard->time_from.text, "now-1d");
+	ck_assert_str_eq(dashboard->time_to.text, "now-1h");
+	ck_assert_int_eq(dashboard->row_count, 2);
+	ck_assert_int_eq(dashboard->panel_count, 3);
+	ck_assert_str_eq(dashboard->rows[0].title, "One");
+	ck_assert(dashboard->rows[0].collapsed);
+	ck_assert_int_eq(dashboard->rows[0].location.line, 7);
+	ck_assert_uint_eq(dashboard->rows[0].first_panel, 0);
+	ck_assert_uint_eq(dashboard->rows[0].panel_count, 1);
+	ck_assert(!dashboard->rows[1].collapsed);
+	ck_assert_uint_eq(dashboard->rows[1].first_panel, 1);
+	ck_assert_uint_eq(dashboard->rows[1].panel_count, 2);
+	const struct model_panel *a = &dashboard->panels[0];
+	ck_assert_str_eq(a->description, "d");
+	ck_assert(a->min.present && a->min.integral && a->min.integer == 0);
+	ck_assert(a->max.present && !a->max.integral && a->max.value == 1000);
+	ck_assert_int_eq(a->max.location.line, 8);
+	ck_assert_int_eq(a->max.location.col, 71);
+	ck_assert(a->decimals.integral && a->decimals.integer == 2);
+	ck_assert(a->width.integer == 6 && a->height.integer == 4);
+	ck_assert(a->stack.present && !a->stack.value);
+	const struct model_panel *b = &dashboard->panels[1];
+	ck_assert_str_eq(b->row_title, "Two");
+	ck_assert(!b->min.present && !b->decimals.present && !b->width.present);
+	ck_assert(!b->max.integral && b->max.value == 1.5);
+	ck_assert(b->stack.present && b->stack.value);
+	ck_assert(!dashboard->panels[2].stack.present);
+
+	model_release(&model);
+	tree_fixture_release(&tree);
+}
+END_TEST
+
 /* The repository's example tree uses every kind: read it and spot-check each struct. The tests
  * run from the repository root (tests/run-tests.sh); elsewhere this test has nothing to read. */
 START_TEST(test_read_example_tree)
@@ -380,6 +485,7 @@ Suite *model_suite(void)
 	suite_add_tcase(suite, parsers);
 	TCase *reading = tcase_create("reading");
 	tcase_add_test(reading, test_read_project_thresholds_alerts);
+	tcase_add_test(reading, test_read_group_options_and_dashboard);
 	tcase_add_test(reading, test_read_example_tree);
 	suite_add_tcase(suite, reading);
 	return suite;
