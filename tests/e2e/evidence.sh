@@ -234,6 +234,25 @@ check "retention kept the two newest bundles, the new one among them" 0 \
 check_contains "the journal records the bundle and what retention removed" 0 '"retention_removed":["20261101T000000Z-aaaaaa.bundle"]' -- \
 	cat "$work/.goose/run/runs/$digest/journal"
 
+# goosec collects from the same run directory: its journal (approvals, step results) and plan
+run_dir=$work/.goose/run/runs/$digest
+check_contains "goosec collect --run-dir finds the run's approvals and snapshot step" 0 \
+	"evidence.bundle: $((items + 2)) items, 2 of 5 controls complete" -- bash -c "cd '$E2E_TMP' && '$GOOSEC' evidence collect --tree '$source_root' \
+	--build-dir '$build' --run-dir '$run_dir' --sign-key '$KEY' | tail -n 1"
+check_contains "the run's approval and step detail are items, under the run's id" 0 \
+	"run: 20261126T000000Z-${digest:0:6}, promote of stage compliance" -- "$GOOSEC" evidence show "$E2E_TMP/evidence.bundle"
+check_contains "the snapshot step's detail is the snapshot-manifest evidence" 0 \
+	"snapshot-manifest/snapshot.json (application/json," -- "$GOOSEC" evidence show "$E2E_TMP/evidence.bundle"
+
+# the evidence_complete gate reads the run's bundle
+complete_gate='{"evidence_complete":{"enforcement":"required","checked_before":"promote"}}'
+plan_file promote-complete promote "$complete_gate" "[$validate,$snapshot,$evidence,$promote]"
+work=$E2E_TMP/work-complete
+fresh_workdir "$work"
+check_contains "an incomplete bundle fails the evidence_complete gate (exit 3)" 3 \
+	"gate evidence_complete: FAILED: evidence is incomplete: missing restore-validation" -- \
+	run_with "$work" apply "$E2E_TMP/promote-complete.plan" --now "$NOW" --evidence-key "$KEY" --approve alice
+
 # the load-test store step: the report folder of this run, bundled beside its reports
 store='{"id":"store-report","phase":"store-report","action":"evidence.collect","title":"Store the report","args":{"items":["loadtest-report"],"dir":"load-test/reports/dr","layout":"{run}/report.json","stage":"compliance","retention":{"keep_last":2,"max_age_ms":null}}}'
 plan_file loadtest-store loadtest '{}' "[$store]"
