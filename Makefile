@@ -21,11 +21,11 @@ SANITIZER_FLAGS :=
 OPTIMIZE ?= -O2 -g
 endif
 
-PKGS := libfyaml jansson libpcre2-8 libcrypto libzstd
+PKGS := libfyaml jansson libpcre2-8 libssl libcrypto libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # goose-run trusts nothing but signed JSON: it never links the YAML parser or PCRE2.
-RUNNER_PKGS := jansson libcrypto libzstd
+RUNNER_PKGS := jansson libssl libcrypto libzstd
 RUNNER_LIBS := $(shell pkg-config --libs $(RUNNER_PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)

@@ -14,6 +14,7 @@
 
 #include "loadgen.h"
 #include "loadgen_http.h"
+#include "loadgen_tls.h"
 #include "runner_exit.h"
 #include "banned.h"
 
@@ -22,14 +23,17 @@
 const char load_cli_help_text[] =
 	"  load URL [--rate N [--ramp-to N] | --max] [--connections C] [--threads T] [--duration D]\n"
 	"       [--method M] [--header 'Name: value']... [--body FILE] [--timeout D] [--json] [--no-progress]\n"
+	"       [--cacert FILE | --insecure]\n"
 	"                                      HTTP load on URL: achieved req/s, errors, latency percentiles;\n"
+	"                                      https:// verifies the server against the system CAs (or --cacert)\n"
 	"                                      --rate times each request from its intended send (exit 1 on errors);\n"
 	"                                      a live line per second on stderr when it is a terminal\n";
 
 struct load_options {
 	const char *url;
 	double rate, ramp_to;
-	bool max, json, has_ramp, no_progress;
+	bool max, json, has_ramp, no_progress, insecure;
+	const char *ca_file;
 	unsigned connections, threads;
 	int64_t duration_ns, timeout_ns;
 	const char *method;
@@ -87,6 +91,10 @@ static int parse_options(struct load_options *options, int argc, char **argv)
 			options->json = true;
 		} else if (strcmp(arg, "--no-progress") == 0) {
 			options->no_progress = true;
+		} else if (strcmp(arg, "--insecure") == 0) {
+			options->insecure = true;
+		} else if (strcmp(arg, "--cacert") == 0 && has_value) {
+			options->ca_file = argv[++i];
 		} else if (strcmp(arg, "--rate") == 0 && has_value) {
 			if (parse_rate(argv[++i], &options->rate) != 0)
 				return usage_error("--rate needs requests per second, not '%s'", argv[i]);
@@ -127,6 +135,8 @@ static int parse_options(struct load_options *options, int argc, char **argv)
 		return usage_error("%s", "--rate and --max exclude each other");
 	if (options->has_ramp && !(options->rate > 0))
 		return usage_error("%s", "--ramp-to needs --rate (the starting rate)");
+	if (options->insecure && options->ca_file)
+		return usage_error("%s", "--cacert and --insecure exclude each other");
 	return 0;
 }
 
@@ -156,10 +166,11 @@ static json_t *latency_json(const struct loadgen_hist *latency)
 
 static json_t *counts_json(const struct loadgen_counts *counts)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "connect", (json_int_t)counts->connect_errors, "timeout",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "connect", (json_int_t)counts->connect_errors, "timeout",
 			 (json_int_t)counts->timeouts, "reset", (json_int_t)counts->resets, "protocol",
-			 (json_int_t)counts->protocol_errors, "status_4xx", (json_int_t)counts->status_class[4], "status_5xx",
-			 (json_int_t)counts->status_class[5], "total", (json_int_t)loadgen_error_count(counts));
+			 (json_int_t)counts->protocol_errors, "tls", (json_int_t)counts->tls_errors, "status_4xx",
+			 (json_int_t)counts->status_class[4], "status_5xx", (json_int_t)counts->status_class[5], "total",
+			 (json_int_t)loadgen_error_count(counts));
 }
 
 static const char *executor_name(enum loadgen_executor executor)
@@ -197,6 +208,10 @@ static void print_json(const struct loadgen_config *config, const struct load_op
 		(json_int_t)result->counts.bytes_read, "connections", (json_int_t)result->connections, "threads",
 		(json_int_t)result->threads, "engine", "cpu_user_s", result->cpu_user_s, "cpu_system_s", result->cpu_system_s,
 		"max_rss_kib", (json_int_t)result->max_rss_kib, "series", series);
+	if (config->tls)
+		json_object_set_new(object, "tls", json_pack("{s:I,s:I,s:I}", "handshakes", (json_int_t)result->counts.tls_handshakes,
+							     "resumed", (json_int_t)result->counts.tls_resumed, "errors",
+							     (json_int_t)result->counts.tls_errors));
 	if (config->executor != LOADGEN_MAX_THROUGHPUT) {
 		json_object_set_new(object, "target_rate", json_real(options->rate));
 		if (options->has_ramp)
@@ -220,11 +235,14 @@ static void print_text(const struct loadgen_config *config, const struct load_op
 	else if (config->executor == LOADGEN_RAMPING_RATE)
 		printf("  target        %.1f -> %.1f req/s\n", options->rate, options->ramp_to);
 	printf("  requests      %llu (%.1f req/s)\n", (unsigned long long)counts->responses, rps);
-	printf("  errors        %llu (connect %llu, timeout %llu, reset %llu, protocol %llu, 4xx %llu, 5xx %llu)\n",
+	printf("  errors        %llu (connect %llu, timeout %llu, reset %llu, protocol %llu, tls %llu, 4xx %llu, 5xx %llu)\n",
 	       (unsigned long long)loadgen_error_count(counts), (unsigned long long)counts->connect_errors,
 	       (unsigned long long)counts->timeouts, (unsigned long long)counts->resets,
-	       (unsigned long long)counts->protocol_errors, (unsigned long long)counts->status_class[4],
-	       (unsigned long long)counts->status_class[5]);
+	       (unsigned long long)counts->protocol_errors, (unsigned long long)counts->tls_errors,
+	       (unsigned long long)counts->status_class[4], (unsigned long long)counts->status_class[5]);
+	if (config->tls)
+		printf("  tls           %llu handshakes, %llu resumed\n", (unsigned long long)counts->tls_handshakes,
+		       (unsigned long long)counts->tls_resumed);
 	const struct loadgen_hist *latency = &result->latency;
 	printf("  latency (us)  p50 %lld, p90 %lld, p99 %lld, p99.9 %lld, max %lld, mean %.1f%s\n",
 	       (long long)loadgen_hist_percentile(latency, 50), (long long)loadgen_hist_percentile(latency, 90),
@@ -258,12 +276,18 @@ int load_cli_main(int argc, char **argv)
 				       .timeout_ns = 5000000000LL};
 	int status = parse_options(&options, argc, argv);
 	char *host = NULL, *port = NULL, *target = NULL, *error = NULL, *body = NULL;
+	struct ssl_ctx_st *tls = NULL;
+	bool use_tls = false;
 	struct strbuf wire;
 	strbuf_init(&wire);
 	if (status != 0)
 		goto out;
-	if (loadgen_parse_url(options.url, &host, &port, &target) != 0) {
-		status = usage_error("'%s' is not an http:// URL", options.url);
+	if (loadgen_parse_url_tls(options.url, &use_tls, &host, &port, &target) != 0) {
+		status = usage_error("'%s' is not an http:// or https:// URL", options.url);
+		goto out;
+	}
+	if (!use_tls && (options.insecure || options.ca_file)) {
+		status = usage_error("%s", "--cacert and --insecure are for https:// URLs");
 		goto out;
 	}
 	size_t body_length = 0;
@@ -273,7 +297,7 @@ int load_cli_main(int argc, char **argv)
 		goto out;
 	}
 	char *host_header = strchr(host, ':') ? xasprintf("[%s]", host) : xstrdup(host);
-	if (strcmp(port, "80") != 0) {
+	if (strcmp(port, use_tls ? "443" : "80") != 0) {
 		char *with_port = xasprintf("%s:%s", host_header, port);
 		free(host_header);
 		host_header = with_port;
@@ -308,6 +332,16 @@ int load_cli_main(int argc, char **argv)
 		}
 		config.threads = config.connections;
 	}
+	if (use_tls) {
+		tls = loadgen_tls_context_new(host, options.ca_file, options.insecure, &error);
+		if (!tls) {
+			fprintf(stderr, "goose-run load: %s\n", error);
+			status = RUNNER_EXIT_USAGE;
+			goto out;
+		}
+		config.tls = tls;
+		config.tls_server_name = host;
+	}
 	if (resolve(host, port, &config, &error) != 0) {
 		fprintf(stderr, "goose-run load: %s\n", error);
 		status = RUNNER_EXIT_STEP_FAILED;
@@ -335,6 +369,8 @@ int load_cli_main(int argc, char **argv)
 	else
 		print_text(&config, &options, &result);
 	uint64_t errors = loadgen_error_count(&result.counts);
+	if (result.tls_error)
+		fprintf(stderr, "goose-run load: TLS handshake with '%s' failed: %s\n", host, result.tls_error);
 	if (errors)
 		fprintf(stderr, "goose-run load: %llu request%s failed\n", (unsigned long long)errors, errors == 1 ? "" : "s");
 	else if (result.counts.responses == 0)
@@ -348,6 +384,7 @@ out:
 	free(error);
 	free(body);
 	free(options.headers);
+	loadgen_tls_context_free(tls);
 	strbuf_release(&wire);
 	return status;
 }

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "loadgen_http.h"
+#include "loadgen_tls.h"
 #include "banned.h"
 
 #define SERIES_SLOTS 8            /* seconds a worker keeps before the collector takes them */
@@ -28,7 +30,7 @@
 #define START_DELAY_NS 20000000LL
 #define TIMER_EVENT_TAG UINT64_MAX
 
-enum connection_state { CONNECTION_CLOSED, CONNECTION_CONNECTING, CONNECTION_IDLE, CONNECTION_BUSY };
+enum connection_state { CONNECTION_CLOSED, CONNECTION_CONNECTING, CONNECTION_HANDSHAKE, CONNECTION_IDLE, CONNECTION_BUSY };
 
 struct connection {
 	int fd;
@@ -40,6 +42,7 @@ struct connection {
 	size_t written;
 	int64_t intended_ns, sent_ns, retry_at_ns;
 	struct loadgen_parser parser;
+	struct loadgen_tls_connection tls;
 };
 
 struct series_slot {
@@ -70,6 +73,7 @@ struct worker {
 	pthread_mutex_t series_lock;
 	struct series_slot slots[SERIES_SLOTS];
 	uint64_t random_state;
+	char tls_error[256];         /* the first failed handshake's reason, "" when none failed */
 	char read_buffer[READ_BUFFER_SIZE];
 };
 
@@ -82,7 +86,7 @@ static int64_t now_ns(void)
 
 uint64_t loadgen_error_count(const struct loadgen_counts *counts)
 {
-	return counts->connect_errors + counts->timeouts + counts->resets + counts->protocol_errors +
+	return counts->connect_errors + counts->timeouts + counts->resets + counts->protocol_errors + counts->tls_errors +
 	       counts->status_class[4] + counts->status_class[5];
 }
 
@@ -140,6 +144,7 @@ static uint64_t *connect_field(struct loadgen_counts *counts) { return &counts->
 static uint64_t *timeout_field(struct loadgen_counts *counts) { return &counts->timeouts; }
 static uint64_t *reset_field(struct loadgen_counts *counts) { return &counts->resets; }
 static uint64_t *protocol_field(struct loadgen_counts *counts) { return &counts->protocol_errors; }
+static uint64_t *tls_field(struct loadgen_counts *counts) { return &counts->tls_errors; }
 
 static void push_free(struct worker *worker, unsigned index)
 {
@@ -152,6 +157,7 @@ static void push_free(struct worker *worker, unsigned index)
 
 static void close_connection(struct worker *worker, struct connection *connection)
 {
+	loadgen_tls_close(&connection->tls);
 	if (connection->fd >= 0) {
 		epoll_ctl(worker->epoll_fd, EPOLL_CTL_DEL, connection->fd, NULL);
 		close(connection->fd);
@@ -170,10 +176,40 @@ static void fail_request(struct worker *worker, unsigned index, uint64_t *(*fiel
 	if (connection->request_pending)
 		count_error(worker, connection->request, field, now);
 	close_connection(worker, connection);
-	if (field == connect_field) {
+	if (field == connect_field || field == tls_field) {
 		connection->retry_at_ns = now + CONNECT_BACKOFF_NS;
 	} else {
 		push_free(worker, index);
+	}
+}
+
+/* Bytes written (> 0), 0 when the socket would block, -1 on error; through TLS when it is on. */
+static ssize_t connection_send(struct connection *connection, const char *data, size_t length)
+{
+	if (connection->tls.ssl)
+		return loadgen_tls_send(&connection->tls, data, length);
+	for (;;) {
+		ssize_t sent = send(connection->fd, data, length, MSG_NOSIGNAL);
+		if (sent >= 0)
+			return sent;
+		if (errno == EINTR)
+			continue;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	}
+}
+
+/* Bytes read (> 0), 0 at the end of the stream, -2 when the socket would block, -1 on error. */
+static ssize_t connection_recv(struct connection *connection, char *buffer, size_t size)
+{
+	if (connection->tls.ssl)
+		return loadgen_tls_recv(&connection->tls, buffer, size);
+	for (;;) {
+		ssize_t got = recv(connection->fd, buffer, size, 0);
+		if (got >= 0)
+			return got;
+		if (errno == EINTR)
+			continue;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? -2 : -1;
 	}
 }
 
@@ -182,18 +218,46 @@ static void write_request(struct worker *worker, unsigned index, int64_t now)
 	struct connection *connection = &worker->connections[index];
 	const struct loadgen_request *request = &worker->config->requests[connection->request];
 	while (connection->written < request->wire_length) {
-		ssize_t sent = send(connection->fd, request->wire + connection->written, request->wire_length - connection->written,
-				    MSG_NOSIGNAL);
+		ssize_t sent = connection_send(connection, request->wire + connection->written, request->wire_length - connection->written);
+		if (sent == 0)
+			return;
 		if (sent < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
 			fail_request(worker, index, reset_field, now);
 			return;
 		}
 		connection->written += (size_t)sent;
 	}
+}
+
+/* The connection is ready to carry requests (after the TCP connect, or the TLS handshake). */
+static void connection_ready(struct worker *worker, unsigned index, int64_t now)
+{
+	struct connection *connection = &worker->connections[index];
+	connection->state = CONNECTION_BUSY;
+	if (!is_open_model(worker->config))
+		connection->sent_ns = now; /* the closed model times the request, not the connect */
+	write_request(worker, index, now);
+}
+
+static void continue_handshake(struct worker *worker, unsigned index, int64_t now)
+{
+	struct connection *connection = &worker->connections[index];
+	char reason[sizeof(worker->tls_error)];
+	switch (loadgen_tls_handshake(&connection->tls, reason, sizeof(reason))) {
+	case LOADGEN_TLS_AGAIN:
+		return;
+	case LOADGEN_TLS_FAILED:
+		if (!worker->tls_error[0])
+			memcpy(worker->tls_error, reason, sizeof(reason));
+		fail_request(worker, index, tls_field, now);
+		return;
+	case LOADGEN_TLS_DONE:
+		break;
+	}
+	worker->counts.tls_handshakes++;
+	if (loadgen_tls_resumed(&connection->tls))
+		worker->counts.tls_resumed++;
+	connection_ready(worker, index, now);
 }
 
 static int start_connect(struct worker *worker, unsigned index)
@@ -273,12 +337,10 @@ static void handle_readable(struct worker *worker, unsigned index, int64_t now)
 {
 	struct connection *connection = &worker->connections[index];
 	for (;;) {
-		ssize_t got = recv(connection->fd, worker->read_buffer, sizeof(worker->read_buffer), 0);
+		ssize_t got = connection_recv(connection, worker->read_buffer, sizeof(worker->read_buffer));
+		if (got == -2)
+			return;
 		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
 			fail_request(worker, index, reset_field, now);
 			return;
 		}
@@ -328,13 +390,24 @@ static void handle_event(struct worker *worker, uint64_t tag, uint32_t events, i
 			fail_request(worker, index, connect_field, now);
 			return;
 		}
-		connection->state = CONNECTION_BUSY;
-		if (!is_open_model(worker->config))
-			connection->sent_ns = now; /* the closed model times the request, not the connect */
-		write_request(worker, index, now);
+		if (worker->config->tls) {
+			if (loadgen_tls_start(&connection->tls, worker->config->tls, connection->fd, worker->config->tls_server_name) != 0) {
+				fail_request(worker, index, tls_field, now);
+				return;
+			}
+			connection->state = CONNECTION_HANDSHAKE;
+			continue_handshake(worker, index, now);
+			return;
+		}
+		connection_ready(worker, index, now);
 		return;
 	}
-	if ((events & EPOLLOUT) && connection->state == CONNECTION_BUSY &&
+	if (connection->state == CONNECTION_HANDSHAKE) {
+		continue_handshake(worker, index, now);
+		return;
+	}
+	/* TLS may need the socket readable to go on writing, so any event retries a pending write */
+	if ((events & EPOLLOUT || connection->tls.ssl) && connection->state == CONNECTION_BUSY &&
 	    connection->written < worker->config->requests[connection->request].wire_length)
 		write_request(worker, index, now);
 	if (connection->fd >= 0 && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
@@ -410,6 +483,12 @@ static void *worker_main(void *argument)
 	struct worker *worker = argument;
 	const struct loadgen_config *config = worker->config;
 	struct epoll_event events[256];
+	/* OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a peer gone away must give EPIPE,
+	 * not kill the process (a synchronous SIGPIPE goes to this thread, which blocks it) */
+	sigset_t pipe_signal;
+	sigemptyset(&pipe_signal);
+	sigaddset(&pipe_signal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
 	struct timespec start = {.tv_sec = worker->start_ns / 1000000000, .tv_nsec = worker->start_ns % 1000000000};
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &start, NULL) == EINTR)
 		;
@@ -493,6 +572,8 @@ static void worker_release(struct worker *worker)
 		close(worker->epoll_fd);
 	if (worker->timer_fd >= 0)
 		close(worker->timer_fd);
+	for (unsigned i = 0; i < worker->connection_count; i++)
+		loadgen_tls_release(&worker->connections[i].tls);
 	free(worker->connections);
 	free(worker->free_stack);
 	loadgen_hist_release(&worker->latency);
@@ -514,6 +595,9 @@ static void add_counts(struct loadgen_counts *into, const struct loadgen_counts 
 	into->late_sends += from->late_sends;
 	into->dropped_sends += from->dropped_sends;
 	into->bytes_read += from->bytes_read;
+	into->tls_errors += from->tls_errors;
+	into->tls_handshakes += from->tls_handshakes;
+	into->tls_resumed += from->tls_resumed;
 }
 
 struct weighted_sample {
@@ -754,6 +838,8 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	getrusage(RUSAGE_SELF, &usage_after);
 	for (unsigned w = 0; w < worker_count; w++) {
 		add_counts(&result->counts, &workers[w].counts);
+		if (!result->tls_error && workers[w].tls_error[0])
+			result->tls_error = xstrdup(workers[w].tls_error);
 		loadgen_hist_merge(&result->latency, &workers[w].latency);
 		for (size_t i = 0; i < config->request_count; i++) {
 			add_counts(&result->per_request[i].counts, &workers[w].per_request[i].counts);
@@ -781,5 +867,6 @@ void loadgen_result_release(struct loadgen_result *result)
 		loadgen_hist_release(&result->per_request[i].latency);
 	free(result->per_request);
 	free(result->series);
+	free(result->tls_error);
 	memset(result, 0, sizeof(*result));
 }

@@ -44,6 +44,8 @@ struct loadgen_progress {
  * second while the run lasts; it must return quickly, and must not call back into the engine. */
 typedef void (*loadgen_progress_fn)(const struct loadgen_progress *progress, void *data);
 
+struct ssl_ctx_st;
+
 struct loadgen_config {
 	struct sockaddr_storage address;
 	socklen_t address_length;
@@ -59,6 +61,8 @@ struct loadgen_config {
 	volatile int *stop;                      /* optional: set to nonzero to end the run early */
 	loadgen_progress_fn progress;            /* optional: per-second progress (see above) */
 	void *progress_data;                     /* passed to progress as is */
+	struct ssl_ctx_st *tls;                  /* optional, borrowed: speak TLS (loadgen_tls_context_new) */
+	const char *tls_server_name;             /* with tls: the name sent as SNI (not for an IP address) */
 };
 
 /* Errors by class. HTTP 4xx/5xx responses are errors too, counted by status class. */
@@ -72,6 +76,9 @@ struct loadgen_counts {
 	uint64_t late_sends;
 	uint64_t dropped_sends;        /* due in the run, never sent */
 	uint64_t bytes_read;
+	uint64_t tls_errors;           /* TLS handshakes that failed (an error: the request never went out) */
+	uint64_t tls_handshakes;       /* completed, resumed ones included */
+	uint64_t tls_resumed;          /* completed by resuming the connection's previous session */
 };
 
 struct loadgen_request_stats {
@@ -98,6 +105,7 @@ struct loadgen_result {
 	double cpu_user_s, cpu_system_s;           /* the engine's own CPU over the run */
 	long max_rss_kib;
 	unsigned threads, connections;
+	char *tls_error;                           /* owned: why the first failed handshake failed, or NULL */
 };
 
 uint64_t loadgen_error_count(const struct loadgen_counts *counts);

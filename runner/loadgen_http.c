@@ -364,9 +364,24 @@ int loadgen_http_serialize(struct strbuf *out, const char *method, const char *h
 
 int loadgen_parse_url(const char *url, char **host, char **port, char **target)
 {
+	bool tls;
 	if (strncmp(url, "http://", 7) != 0)
 		return -1;
-	const char *authority = url + 7;
+	return loadgen_parse_url_tls(url, &tls, host, port, target);
+}
+
+int loadgen_parse_url_tls(const char *url, bool *tls, char **host, char **port, char **target)
+{
+	const char *authority;
+	if (strncmp(url, "http://", 7) == 0) {
+		*tls = false;
+		authority = url + 7;
+	} else if (strncmp(url, "https://", 8) == 0) {
+		*tls = true;
+		authority = url + 8;
+	} else {
+		return -1;
+	}
 	size_t authority_length = strcspn(authority, "/?#");
 	if (authority_length == 0 || memchr(authority, '@', authority_length))
 		return -1;
@@ -404,7 +419,7 @@ int loadgen_parse_url(const char *url, char **host, char **port, char **target)
 	const char *fragment = strchr(rest, '#');
 	size_t rest_length = fragment ? (size_t)(fragment - rest) : strlen(rest);
 	*host = xstrndup(host_start, (size_t)(host_end - host_start));
-	*port = port_start ? xstrndup(port_start, (size_t)(authority_end - port_start)) : xstrdup("80");
+	*port = port_start ? xstrndup(port_start, (size_t)(authority_end - port_start)) : xstrdup(*tls ? "443" : "80");
 	if (rest_length == 0)
 		*target = xstrdup("/");
 	else if (*rest == '?')

@@ -59,5 +59,7 @@ int loadgen_http_serialize(struct strbuf *out, const char *method, const char *h
 
 /* Splits http://host[:port][/path] into parts (owned by the caller); -1 on anything else. */
 int loadgen_parse_url(const char *url, char **host, char **port, char **target);
+/* The same for http:// or https:// (port 443 by default); *tls tells which. */
+int loadgen_parse_url_tls(const char *url, bool *tls, char **host, char **port, char **target);
 
 #endif

@@ -8,7 +8,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 T=$E2E_TMP
 
 check_contains "usage: no URL" 2 "no URL given" -- "$RUN" load
-check_contains "usage: not http" 2 "is not an http:// URL" -- "$RUN" load https://127.0.0.1/
+check_contains "usage: not http" 2 "is not an http:// or https:// URL" -- "$RUN" load ftp://127.0.0.1/
 check_contains "usage: rate and max" 2 "exclude each other" -- "$RUN" load http://127.0.0.1:1/ --rate 10 --max
 check_contains "usage: bad header" 2 "would break the request" -- "$RUN" load http://127.0.0.1:1/ --header NoColon
 check_contains "help lists load" 0 "load URL" -- "$RUN" --help

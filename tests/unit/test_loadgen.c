@@ -349,6 +349,34 @@ START_TEST(serialize_and_parse_url)
 }
 END_TEST
 
+START_TEST(parse_url_with_scheme)
+{
+	char *host, *port, *target;
+	bool tls;
+	ck_assert_int_eq(loadgen_parse_url_tls("https://example.test/a?b", &tls, &host, &port, &target), 0);
+	ck_assert(tls);
+	ck_assert_str_eq(host, "example.test");
+	ck_assert_str_eq(port, "443");
+	ck_assert_str_eq(target, "/a?b");
+	free(host), free(port), free(target);
+	ck_assert_int_eq(loadgen_parse_url_tls("https://[::1]:8443", &tls, &host, &port, &target), 0);
+	ck_assert(tls);
+	ck_assert_str_eq(host, "::1");
+	ck_assert_str_eq(port, "8443");
+	ck_assert_str_eq(target, "/");
+	free(host), free(port), free(target);
+	ck_assert_int_eq(loadgen_parse_url_tls("http://h", &tls, &host, &port, &target), 0);
+	ck_assert(!tls);
+	ck_assert_str_eq(port, "80");
+	free(host), free(port), free(target);
+	ck_assert_int_eq(loadgen_parse_url_tls("ftp://h/", &tls, &host, &port, &target), -1);
+	ck_assert_int_eq(loadgen_parse_url_tls("https://", &tls, &host, &port, &target), -1);
+	ck_assert_int_eq(loadgen_parse_url_tls("https://h:0/", &tls, &host, &port, &target), -1);
+	/* the plain entry point stays http:// only */
+	ck_assert_int_eq(loadgen_parse_url("https://h/", &host, &port, &target), -1);
+}
+END_TEST
+
 START_TEST(schedule_constant_rate)
 {
 	struct loadgen_stage stage = {.duration_ns = 2000000000LL, .target_rate = 1000};
@@ -641,6 +669,7 @@ static Suite *loadgen_suite(void)
 	tcase_add_test(http, parser_head_close_and_http10);
 	tcase_add_test(http, parser_refuses_malformed);
 	tcase_add_test(http, serialize_and_parse_url);
+	tcase_add_test(http, parse_url_with_scheme);
 	suite_add_tcase(suite, http);
 	TCase *schedule = tcase_create("schedule");
 	tcase_add_test(schedule, schedule_constant_rate);
