@@ -1,5 +1,6 @@
 /* Version ordering per ecosystem: SemVer and its npm/Go variants, PEP 440 (with packaging's
- * legacy fallback) and dpkg, as OSV range matching needs them. No allocation except legacy PyPI keys. */
+ * legacy fallback), dpkg, Maven and apk, as OSV range matching needs them. No allocation except
+ * legacy PyPI keys and Maven token lists. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,6 +625,347 @@ static int compare_debian(const struct debian_version *a, const struct debian_ve
 	return order;
 }
 
+/* ---- Maven: ComparableVersion ------------------------------------------------------------ */
+
+/* One prefixed token of Maven's version order specification: the separator before it ('.' or
+ * '-'; the first token has none) and its text (lowercased, aliases applied, a number without
+ * leading zeros). `padding` marks the null tokens a shorter version is padded with. */
+struct maven_token {
+	char prefix; /* '\0', '.' or '-' */
+	char *text;
+	bool numeric, padding;
+};
+
+struct maven_version {
+	struct maven_token *tokens;
+	size_t count, alloc;
+};
+
+static void maven_release(struct maven_version *version)
+{
+	for (size_t i = 0; i < version->count; i++)
+		free(version->tokens[i].text);
+	free(version->tokens);
+}
+
+static bool maven_is_null(const struct maven_token *token)
+{
+	return strcmp(token->text, "0") == 0 || token->text[0] == '\0';
+}
+
+/* Appends one token: the piece [start, start+length) of a separator-delimited run, lowercased;
+ * followed_by_digits when a digit run comes next in the same run. */
+static void maven_add_piece(struct maven_version *version, char prefix, const char *start, size_t length,
+			    bool followed_by_digits)
+{
+	char *text = xstrndup(start, length);
+	for (size_t i = 0; i < length; i++)
+		text[i] = to_lower(text[i]);
+	bool numeric = length > 0 && is_digit(text[0]);
+	if (length == 0) {
+		free(text);
+		text = xstrdup("0"); /* an empty token is a zero */
+		numeric = true;
+	} else if (numeric) {
+		size_t zeros = 0;
+		while (zeros + 1 < length && text[zeros] == '0')
+			zeros++;
+		memmove(text, text + zeros, length - zeros + 1);
+	} else {
+		static const struct {
+			const char *from, *to;
+			bool needs_digits;
+		} aliases[] = {
+			{ "cr", "rc", false },         { "ga", "", false },     { "final", "", false },
+			{ "release", "", false },      { "a", "alpha", true },  { "b", "beta", true },
+			{ "m", "milestone", true },
+		};
+		for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+			if (strcmp(text, aliases[i].from) == 0 && (!aliases[i].needs_digits || followed_by_digits)) {
+				free(text);
+				text = xstrdup(aliases[i].to);
+				break;
+			}
+		}
+	}
+	ALLOC_GROW(version->tokens, version->count + 1, version->alloc);
+	version->tokens[version->count++] = (struct maven_token){ prefix, text, numeric, false };
+}
+
+/* Tokens between '.' and '-', split again where digits meet non-digits (a hyphen in effect);
+ * then, from the end, null tokens (0, "", final, ga, release) are trimmed, and again before each
+ * remaining hyphen. */
+static int parse_maven(const char *text, struct maven_version *version)
+{
+	memset(version, 0, sizeof(*version));
+	if (text[0] == '\0')
+		return -1;
+	for (const char *c = text; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return -1;
+	const char *cursor = text;
+	char prefix = '\0';
+	for (;;) {
+		size_t run = strcspn(cursor, ".-");
+		const char *end = cursor + run;
+		const char *piece = cursor;
+		char piece_prefix = prefix;
+		do {
+			const char *split = piece;
+			bool digits = split < end && is_digit(*split);
+			while (split < end && is_digit(*split) == digits)
+				split++;
+			maven_add_piece(version, piece_prefix, piece, (size_t)(split - piece), split < end);
+			piece_prefix = '-';
+			piece = split;
+		} while (piece < end);
+		if (*end == '\0')
+			break;
+		prefix = *end;
+		cursor = end + 1;
+	}
+	size_t i = version->count - 1;
+	while (i > 0) {
+		if (maven_is_null(&version->tokens[i])) {
+			free(version->tokens[i].text);
+			memmove(version->tokens + i, version->tokens + i + 1, (version->count - i - 1) * sizeof(version->tokens[0]));
+			version->count--;
+			i--;
+			continue;
+		}
+		while (i > 0 && version->tokens[i].prefix != '-')
+			i--;
+		if (i == 0)
+			break;
+		i--;
+	}
+	return 0;
+}
+
+/* "alpha" < "beta" < "milestone" < "rc" < "snapshot" < "" < "sp" < every other qualifier. */
+static int maven_qualifier_rank(const char *text)
+{
+	static const char *const known[] = { "alpha", "beta", "milestone", "rc", "snapshot", "", "sp" };
+	for (int i = 0; i < 7; i++)
+		if (strcmp(text, known[i]) == 0)
+			return i;
+	return 7;
+}
+
+/* The null token a missing position is padded with, after the other version's token there: 0
+ * after '.', "" after '-' (and "" against ".sp", the one qualifier above the empty one). */
+static struct maven_token maven_padding(const struct maven_token *other)
+{
+	if (other->prefix == '-')
+		return (struct maven_token){ '-', "", false, true };
+	if (strcmp(other->text, "sp") == 0)
+		return (struct maven_token){ '.', "", false, true };
+	return (struct maven_token){ '.', "0", true, true };
+}
+
+/* Same prefix: numbers by value, above qualifiers unless padding; qualifiers by rank, unknown
+ * ones alphabetically. Different prefixes: ".qualifier" < "-qualifier" < "-number" < ".number". */
+static int maven_compare_token(const struct maven_token *a, const struct maven_token *b)
+{
+	if (a->prefix == b->prefix) {
+		if (a->numeric && b->numeric) {
+			struct span left = { a->text, strlen(a->text) }, right = { b->text, strlen(b->text) };
+			return compare_numeric(left, right);
+		}
+		if (a->numeric && !a->padding)
+			return 1;
+		if (b->numeric && !b->padding)
+			return -1;
+		int left = maven_qualifier_rank(a->text), right = maven_qualifier_rank(b->text);
+		if (left == 7 && right == 7)
+			return sign(strcmp(a->text, b->text));
+		return left == right ? 0 : (left < right ? -1 : 1);
+	}
+	int left = a->numeric ? (a->prefix == '-' ? 2 : 3) : (a->prefix == '-' ? 1 : 0);
+	int right = b->numeric ? (b->prefix == '-' ? 2 : 3) : (b->prefix == '-' ? 1 : 0);
+	return left == right ? 0 : (left < right ? -1 : 1);
+}
+
+static int compare_maven(const struct maven_version *a, const struct maven_version *b)
+{
+	size_t count = a->count > b->count ? a->count : b->count;
+	for (size_t i = 0; i < count; i++) {
+		struct maven_token left = i < a->count ? a->tokens[i] : maven_padding(&b->tokens[i]);
+		struct maven_token right = i < b->count ? b->tokens[i] : maven_padding(&a->tokens[i]);
+		if (left.prefix == right.prefix && strcmp(left.text, right.text) == 0)
+			continue;
+		int order = maven_compare_token(&left, &right);
+		if (order != 0)
+			return order;
+	}
+	return 0;
+}
+
+/* ---- Alpine: apk-tools ------------------------------------------------------------------ */
+
+/* apk's token kinds, in the order a version uses them (apk-tools 2.x, whose `apk version -t`
+ * ordered the reference vectors). */
+enum apk_token {
+	APK_INVALID = -1,
+	APK_DIGIT_OR_ZERO,
+	APK_DIGIT,
+	APK_LETTER,
+	APK_SUFFIX,
+	APK_SUFFIX_NUMBER,
+	APK_REVISION,
+	APK_END,
+};
+
+struct apk_cursor {
+	const char *rest, *end;
+	enum apk_token token;
+};
+
+/* The kind of the token at the cursor, from the previous kind and the next character; a
+ * separator is consumed. A kind that may not follow the previous one is INVALID. */
+static void apk_next_kind(struct apk_cursor *cursor)
+{
+	enum apk_token previous = cursor->token, next = APK_INVALID;
+	if (cursor->rest == cursor->end) {
+		next = APK_END;
+	} else if ((previous == APK_DIGIT || previous == APK_DIGIT_OR_ZERO) && *cursor->rest >= 'a' &&
+		   *cursor->rest <= 'z') {
+		next = APK_LETTER;
+	} else if (previous == APK_LETTER && is_digit(*cursor->rest)) {
+		next = APK_DIGIT;
+	} else if (previous == APK_SUFFIX && is_digit(*cursor->rest)) {
+		next = APK_SUFFIX_NUMBER;
+	} else {
+		char c = *cursor->rest;
+		if (c == '.') {
+			next = APK_DIGIT_OR_ZERO;
+		} else if (c == '_') {
+			next = APK_SUFFIX;
+		} else if (c == '-' && cursor->end - cursor->rest > 1 && cursor->rest[1] == 'r') {
+			next = APK_REVISION;
+			cursor->rest++;
+		}
+		cursor->rest++;
+	}
+	if (next < previous && !((next == APK_DIGIT_OR_ZERO && previous == APK_DIGIT) ||
+				 (next == APK_SUFFIX && previous == APK_SUFFIX_NUMBER) ||
+				 (next == APK_DIGIT && previous == APK_LETTER)))
+		next = APK_INVALID;
+	cursor->token = next;
+}
+
+/* One token's value as apk's get_token computes it: numbers by value (a component's leading
+ * zeros count as minus their number, before the digits that follow), a letter as its code,
+ * suffixes by rank (pre-release ones negative). Then moves to the next token's kind. Values
+ * saturate instead of overflowing. */
+static long long apk_token_value(struct apk_cursor *cursor)
+{
+	static const char *const pre_suffixes[] = { "alpha", "beta", "pre", "rc" };
+	static const char *const post_suffixes[] = { "cvs", "svn", "git", "hg", "p" };
+	if (cursor->rest == cursor->end) {
+		cursor->token = APK_END;
+		return 0;
+	}
+	long long value = 0;
+	size_t length = 0, available = (size_t)(cursor->end - cursor->rest);
+	enum apk_token after = APK_INVALID;
+	switch (cursor->token) {
+	case APK_DIGIT_OR_ZERO:
+		if (cursor->rest[0] == '0') {
+			while (length < available && cursor->rest[length] == '0')
+				length++;
+			after = APK_DIGIT;
+			value = -(long long)(length > 1000000 ? 1000000 : length);
+			break;
+		}
+		/* fallthrough */
+	case APK_DIGIT:
+	case APK_SUFFIX_NUMBER:
+	case APK_REVISION:
+		while (length < available && is_digit(cursor->rest[length])) {
+			value = value > (LLONG_MAX - 9) / 10 ? LLONG_MAX : value * 10 + (cursor->rest[length] - '0');
+			length++;
+		}
+		break;
+	case APK_LETTER:
+		value = (unsigned char)cursor->rest[length++];
+		break;
+	case APK_SUFFIX: {
+		bool found = false;
+		for (size_t i = 0; i < 4 && !found; i++) {
+			length = strlen(pre_suffixes[i]);
+			if (length <= available && memcmp(pre_suffixes[i], cursor->rest, length) == 0) {
+				value = (long long)i - 4;
+				found = true;
+			}
+		}
+		for (size_t i = 0; i < 5 && !found; i++) {
+			length = strlen(post_suffixes[i]);
+			if (length <= available && memcmp(post_suffixes[i], cursor->rest, length) == 0) {
+				value = (long long)i;
+				found = true;
+			}
+		}
+		if (found)
+			break;
+		cursor->token = APK_INVALID;
+		return -1;
+	}
+	default:
+		cursor->token = APK_INVALID;
+		return -1;
+	}
+	cursor->rest += length;
+	if (cursor->rest == cursor->end)
+		cursor->token = APK_END;
+	else if (after != APK_INVALID)
+		cursor->token = after;
+	else
+		apk_next_kind(cursor);
+	return value;
+}
+
+/* apk_version_compare: token by token while kinds and values agree; then the version that goes
+ * on is greater, unless what follows is a pre-release suffix. Versions apk cannot even begin
+ * to read (no leading digit) are ordered as plain strings among themselves. */
+static int compare_alpine(const char *a, const char *b)
+{
+	if (!is_digit(a[0]) && !is_digit(b[0]))
+		return sign(strcmp(a, b));
+	struct apk_cursor left = { a, a + strlen(a), APK_DIGIT }, right = { b, b + strlen(b), APK_DIGIT };
+	long long left_value = 0, right_value = 0;
+	while (left.token == right.token && left.token != APK_END && left.token != APK_INVALID &&
+	       left_value == right_value) {
+		left_value = apk_token_value(&left);
+		right_value = apk_token_value(&right);
+	}
+	if (left_value != right_value)
+		return left_value < right_value ? -1 : 1;
+	if (left.token == right.token)
+		return 0;
+	struct apk_cursor peek = left;
+	if (left.token == APK_SUFFIX && apk_token_value(&peek) < 0)
+		return -1;
+	peek = right;
+	if (right.token == APK_SUFFIX && apk_token_value(&peek) < 0)
+		return 1;
+	if (left.token > right.token)
+		return -1;
+	if (right.token > left.token)
+		return 1;
+	return 0;
+}
+
+static bool valid_alpine(const char *text)
+{
+	if (text[0] == '\0')
+		return false;
+	for (const char *c = text; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return false;
+	return true;
+}
+
 /* ---- Dispatch --------------------------------------------------------------------------- */
 
 int version_compare(enum version_ecosystem ecosystem, const char *a, const char *b, int *result)
@@ -660,6 +1002,24 @@ int version_compare(enum version_ecosystem ecosystem, const char *a, const char 
 		*result = compare_debian(&left, &right);
 		return 0;
 	}
+	case VERSION_MAVEN: {
+		struct maven_version left, right;
+		if (parse_maven(a, &left) != 0)
+			return -1;
+		if (parse_maven(b, &right) != 0) {
+			maven_release(&left);
+			return -1;
+		}
+		*result = compare_maven(&left, &right);
+		maven_release(&left);
+		maven_release(&right);
+		return 0;
+	}
+	case VERSION_ALPINE:
+		if (!valid_alpine(a) || !valid_alpine(b))
+			return -1;
+		*result = compare_alpine(a, b);
+		return 0;
 	case VERSION_ECOSYSTEM_COUNT:
 		break;
 	}
@@ -674,7 +1034,7 @@ bool version_is_valid(enum version_ecosystem ecosystem, const char *version)
 
 const char *version_ecosystem_name(enum version_ecosystem ecosystem)
 {
-	static const char *const names[] = { "semver", "npm", "go", "pypi", "debian" };
+	static const char *const names[] = { "semver", "npm", "go", "pypi", "debian", "maven", "alpine" };
 	return (unsigned)ecosystem < VERSION_ECOSYSTEM_COUNT ? names[ecosystem] : "unknown";
 }
 
@@ -686,7 +1046,7 @@ int version_ecosystem_from_osv(const char *osv_ecosystem, enum version_ecosystem
 	} table[] = {
 		{ "npm", VERSION_NPM },       { "crates.io", VERSION_SEMVER }, { "Hex", VERSION_SEMVER },
 		{ "Go", VERSION_GO },         { "PyPI", VERSION_PYPI },        { "Debian", VERSION_DEBIAN },
-		{ "Ubuntu", VERSION_DEBIAN },
+		{ "Ubuntu", VERSION_DEBIAN }, { "Maven", VERSION_MAVEN },    { "Alpine", VERSION_ALPINE },
 	};
 	if (!osv_ecosystem)
 		return -1;

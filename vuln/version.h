@@ -1,5 +1,6 @@
 /* Version ordering per package ecosystem, for matching SBOM component versions against OSV
- * affected ranges: SemVer (crates.io, Hex), npm, Go modules, PyPI (PEP 440) and Debian (dpkg).
+ * affected ranges: SemVer (crates.io, Hex), npm, Go modules, PyPI (PEP 440), Debian (dpkg), Maven
+ * (ComparableVersion) and Alpine (apk-tools).
  *
  * Pure functions over NUL-terminated strings: nothing is kept, nothing is printed. */
 #ifndef GOOSE_VERSION_H
@@ -13,6 +14,8 @@ enum version_ecosystem {
 	VERSION_GO,     /* Go modules: SemVer, 'v' prefix optional, pseudo-versions, +incompatible */
 	VERSION_PYPI,   /* PEP 440, with pre-PEP 440 "legacy" versions ordered before all others */
 	VERSION_DEBIAN, /* dpkg: [epoch:]upstream[-revision], '~' before everything */
+	VERSION_MAVEN,  /* Maven's ComparableVersion: '.'/'-' tokens, qualifiers alpha < ... < sp */
+	VERSION_ALPINE, /* apk-tools: digit{.digit}{letter}{_suffix{#}}{~hash}{-r#} */
 	VERSION_ECOSYSTEM_COUNT,
 };
 
@@ -24,10 +27,11 @@ int version_compare(enum version_ecosystem ecosystem, const char *a, const char 
 /* True when the string parses as a version of the ecosystem. */
 bool version_is_valid(enum version_ecosystem ecosystem, const char *version);
 
-/* The short name of an ecosystem ("semver", "npm", "go", "pypi", "debian"). */
+/* The short name of an ecosystem ("semver", "npm", "go", "pypi", "debian", "maven", "alpine"). */
 const char *version_ecosystem_name(enum version_ecosystem ecosystem);
 
-/* The ordering an OSV ecosystem name uses ("npm", "crates.io", "Go", "PyPI", "Debian:12", ...):
+/* The ordering an OSV ecosystem name uses ("npm", "crates.io", "Go", "PyPI", "Debian:12",
+ * "Maven", "Alpine:v3.20", ...):
  * 0 and *ecosystem set, or -1 when goosec has no ordering for it. */
 int version_ecosystem_from_osv(const char *osv_ecosystem, enum version_ecosystem *ecosystem);
 

@@ -1,4 +1,5 @@
-/* Unit tests for vuln/version: osv-scalibr's ordering vectors for every ecosystem we order,
+/* Unit tests for vuln/version: osv-scalibr's ordering vectors for every ecosystem we order (Maven
+ * and Alpine included),
  * dpkg --compare-versions and python3-packaging as independent judges, and hand-picked cases. */
 #include <check.h>
 #include <errno.h>
@@ -22,8 +23,40 @@ static void assert_order(enum version_ecosystem ecosystem, const char *a, const 
 	ck_assert_int_eq(result, -expected);
 }
 
+/* Lines of a vector file where osv-scalibr's own ordering differs from the tool it models and we
+ * follow the tool: each must still disagree (so the list cannot go stale), and is not counted. */
+struct divergence {
+	const char *file, *line;
+};
+
+/* alpine-versions-generated.txt was ordered by apk-tools 2.x's `apk version -t` (a digit may
+ * follow the letter: 5.7.3p1-r0 < 5.7.3p1-r1), which we follow and match on every line. These
+ * hand-written lines about invalid versions follow apk-tools 3 instead (the file's comments say
+ * "on latest apk" for most of them), where 2.x orders the other way. */
+static const struct divergence divergences[] = {
+	{ "alpine-versions.txt", "1-r-0 < 1-r0" },
+	{ "alpine-versions.txt", "1-r-1 < 1-r0" },
+	{ "alpine-versions.txt", "0.r1 < 0r2" },
+	{ "alpine-versions.txt", "0.8.21.r2 < 0.8.21r2" },
+	{ "alpine-versions.txt", "1.2.0A < 1.2.0d" },
+	{ "alpine-versions.txt", "1.2.0D < 1.2.0d" },
+	{ "alpine-versions.txt", "1 > 1-ruff" },
+	{ "alpine-versions.txt", "1-ruff2 = 1--ruff1" },
+};
+
+static bool is_divergence(const char *file, const char *a, char op, const char *b)
+{
+	char *line = xasprintf("%s %c %s", a, op, b);
+	bool found = false;
+	for (size_t i = 0; i < sizeof(divergences) / sizeof(divergences[0]) && !found; i++)
+		found = strcmp(divergences[i].file, file) == 0 && strcmp(divergences[i].line, line) == 0;
+	free(line);
+	return found;
+}
+
 /* Runs every line of one vector file in both directions; returns lines that disagreed, or -1
- * when the file is absent (the caller skips). */
+ * when the file is absent (the caller skips). A listed divergence that agrees counts as a
+ * disagreement too. */
 static int run_vector_file(enum version_ecosystem ecosystem, const char *file, int *total)
 {
 	char *path = xasprintf("%s/reference/version-comparison/%s", check_shared_dir(), file);
@@ -53,6 +86,14 @@ static int run_vector_file(enum version_ecosystem ecosystem, const char *file, i
 		int expected = first[1] == '<' ? -1 : first[1] == '>' ? 1 : 0;
 		lines++;
 		int forward = 99, backward = 99;
+		bool divergent = is_divergence(file, a, first[1], b);
+		if (divergent) {
+			lines--;
+			if (version_compare(ecosystem, a, b, &forward) == 0 && forward == expected && failures++ < 20)
+				printf("%s:%d: '%s' %c '%s' is listed as a divergence but agrees\n", file, line_number, a,
+				       first[1], b);
+			continue;
+		}
 		if (version_compare(ecosystem, a, b, &forward) != 0 || version_compare(ecosystem, b, a, &backward) != 0) {
 			if (failures++ < 20)
 				printf("%s:%d: '%s' or '%s' does not parse\n", file, line_number, a, b);
@@ -97,6 +138,19 @@ START_TEST(test_debian_vectors)
 {
 	check_vector_file(VERSION_DEBIAN, "debian-versions.txt");
 	check_vector_file(VERSION_DEBIAN, "debian-versions-generated.txt");
+}
+END_TEST
+
+START_TEST(test_maven_vectors)
+{
+	check_vector_file(VERSION_MAVEN, "maven-versions.txt");
+	check_vector_file(VERSION_MAVEN, "maven-versions-generated.txt");
+}
+END_TEST
+START_TEST(test_alpine_vectors)
+{
+	check_vector_file(VERSION_ALPINE, "alpine-versions.txt");
+	check_vector_file(VERSION_ALPINE, "alpine-versions-generated.txt");
 }
 END_TEST
 
@@ -183,6 +237,47 @@ START_TEST(test_debian_rules)
 }
 END_TEST
 
+START_TEST(test_maven_rules)
+{
+	assert_order(VERSION_MAVEN, "1.0-alpha-1", "1.0", -1);
+	assert_order(VERSION_MAVEN, "1.0-SNAPSHOT", "1.0", -1);
+	assert_order(VERSION_MAVEN, "1.0-rc1", "1.0-CR1", 0);
+	assert_order(VERSION_MAVEN, "1.0.Final", "1.0", 0);
+	assert_order(VERSION_MAVEN, "1.0-sp1", "1.0", 1);
+	assert_order(VERSION_MAVEN, "1.0-foo", "1.0-sp", 1); /* unknown qualifiers after the known ones */
+	assert_order(VERSION_MAVEN, "1.0-foo", "1.0-bar", 1);
+	assert_order(VERSION_MAVEN, "1.0.1", "1.0-1", 1);     /* ".number" above "-number" */
+	assert_order(VERSION_MAVEN, "1.0-1", "1.0-foo", 1);   /* "-number" above "-qualifier" */
+	assert_order(VERSION_MAVEN, "2.17.1", "2.17.0", 1);
+	assert_order(VERSION_MAVEN, "2.0.0-M1", "2.0.0-milestone-1", 0);
+	assert_order(VERSION_MAVEN, "1.0.0.v20210101", "1.0.0", 1);
+	assert_order(VERSION_MAVEN, "99999999999999999999.1", "99999999999999999999", 1);
+	int result;
+	ck_assert_int_eq(version_compare(VERSION_MAVEN, "", "1.0", &result), -1);
+	ck_assert_int_eq(version_compare(VERSION_MAVEN, "1.0 beta", "1.0", &result), -1);
+}
+END_TEST
+
+START_TEST(test_alpine_rules)
+{
+	assert_order(VERSION_ALPINE, "1.2.3-r0", "1.2.3-r1", -1);
+	assert_order(VERSION_ALPINE, "1.2.3_rc1", "1.2.3", -1);
+	assert_order(VERSION_ALPINE, "1.2.3_p1", "1.2.3", 1);
+	assert_order(VERSION_ALPINE, "1.2.3a", "1.2.3", 1);
+	assert_order(VERSION_ALPINE, "1.2.3a", "1.2.4", -1);
+	assert_order(VERSION_ALPINE, "1.2.3_alpha", "1.2.3_beta", -1);
+	assert_order(VERSION_ALPINE, "1.2.3_git20240101", "1.2.3_p1", -1);
+	assert_order(VERSION_ALPINE, "1.02", "1.1", -1); /* a leading zero compares as text */
+	assert_order(VERSION_ALPINE, "3.0.13-r0", "3.0.8-r0", 1);
+	assert_order(VERSION_ALPINE, "2.6.1_pre1-r0", "2.6.1-r0", -1);
+	assert_order(VERSION_ALPINE, "5.7.3p1-r0", "5.7.3p1-r1", -1);
+	assert_order(VERSION_ALPINE, "1-r1", "1-r01", 0);
+	int result;
+	ck_assert_int_eq(version_compare(VERSION_ALPINE, "", "1.0", &result), -1);
+	ck_assert_int_eq(version_compare(VERSION_ALPINE, "1.0 -r1", "1.0", &result), -1);
+}
+END_TEST
+
 START_TEST(test_osv_ecosystem_names)
 {
 	enum version_ecosystem ecosystem;
@@ -192,7 +287,12 @@ START_TEST(test_osv_ecosystem_names)
 	ck_assert_int_eq(ecosystem, VERSION_SEMVER);
 	ck_assert_int_eq(version_ecosystem_from_osv("Go", &ecosystem), 0);
 	ck_assert_int_eq(ecosystem, VERSION_GO);
-	ck_assert_int_eq(version_ecosystem_from_osv("Maven", &ecosystem), -1);
+	ck_assert_int_eq(version_ecosystem_from_osv("Maven", &ecosystem), 0);
+	ck_assert_int_eq(ecosystem, VERSION_MAVEN);
+	ck_assert_int_eq(version_ecosystem_from_osv("Alpine:v3.20", &ecosystem), 0);
+	ck_assert_int_eq(ecosystem, VERSION_ALPINE);
+	ck_assert_str_eq(version_ecosystem_name(VERSION_ALPINE), "alpine");
+	ck_assert_int_eq(version_ecosystem_from_osv("RubyGems", &ecosystem), -1);
 	ck_assert_int_eq(version_ecosystem_from_osv("Debianx", &ecosystem), -1);
 }
 END_TEST
@@ -280,6 +380,8 @@ static Suite *version_suite(void)
 	tcase_add_test(vectors, test_go_vectors);
 	tcase_add_test(vectors, test_pypi_vectors);
 	tcase_add_test(vectors, test_debian_vectors);
+	tcase_add_test(vectors, test_maven_vectors);
+	tcase_add_test(vectors, test_alpine_vectors);
 	suite_add_tcase(suite, vectors);
 	TCase *rules = tcase_create("rules");
 	tcase_add_test(rules, test_semver_rules);
@@ -287,6 +389,8 @@ static Suite *version_suite(void)
 	tcase_add_test(rules, test_npm_leniencies);
 	tcase_add_test(rules, test_pypi_rules);
 	tcase_add_test(rules, test_debian_rules);
+	tcase_add_test(rules, test_maven_rules);
+	tcase_add_test(rules, test_alpine_rules);
 	tcase_add_test(rules, test_osv_ecosystem_names);
 	suite_add_tcase(suite, rules);
 	TCase *judges = tcase_create("judges");
