@@ -836,6 +836,27 @@ static void add_json_item(struct evidence_bundle *bundle, const char *evidence, 
 	free(text);
 }
 
+/* The snapshot store's index entry of the snapshot a step's detail names ({store, snapshot_id}),
+ * or NULL: what the store itself says of the recovery point (size, digests, creation time). */
+static json_t *snapshot_index_entry(const json_t *detail)
+{
+	const char *store = member_string(detail, "store");
+	const char *id = member_string(detail, "snapshot_id");
+	if (!store || !id)
+		return NULL;
+	char *path = xasprintf("%s/index.json", store);
+	json_t *index = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+	free(path);
+	json_t *found = NULL;
+	size_t position;
+	const json_t *entry;
+	json_array_foreach(json_object_get(index, "snapshots"), position, entry)
+		if (member_string(entry, "id") && strcmp(member_string(entry, "id"), id) == 0)
+			found = json_deep_copy(entry);
+	json_decref(index);
+	return found;
+}
+
 /* from: step — the done records of the steps whose action is `action`, and their files. */
 static int collect_step(struct evidence_bundle *bundle, const char *evidence, const char *action,
 			const struct evidence_sources *sources, char **error)
@@ -862,9 +883,12 @@ static int collect_step(struct evidence_bundle *bundle, const char *evidence, co
 		char *name = xasprintf("%s/%s.json", evidence, step);
 		if (!find_item(bundle, name)) {
 			char *source = xasprintf("step:%s", step);
-			add_json_item(bundle, evidence, name, source,
-				      json_pack("{s:s,s:s,s:O?,s:O?}", "action", action, "step", step, "detail",
-						json_object_get(done, "detail"), "time", json_object_get(done, "time")));
+			json_t *item = json_pack("{s:s,s:s,s:O?,s:O?}", "action", action, "step", step, "detail",
+						 json_object_get(done, "detail"), "time", json_object_get(done, "time"));
+			json_t *entry = snapshot_index_entry(json_object_get(done, "detail"));
+			if (entry)
+				json_object_set_new(item, "index_entry", entry);
+			add_json_item(bundle, evidence, name, source, item);
 			free(source);
 			added++;
 		}

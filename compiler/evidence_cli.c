@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "canonical_json.h"
 #include "check.h"
 #include "crypto.h"
 #include "diag.h"
@@ -199,6 +200,9 @@ static json_t *read_journal(const char *path, char **error)
 		return NULL;
 	}
 	json_t *records = json_array();
+	char last_hash[2 * CRYPTO_SHA256_SIZE + 1];
+	memset(last_hash, '0', 2 * CRYPTO_SHA256_SIZE);
+	last_hash[2 * CRYPTO_SHA256_SIZE] = '\0';
 	size_t line = 1;
 	for (size_t start = 0; start < length; line++) {
 		const char *end = memchr(data + start, '\n', length - start);
@@ -214,6 +218,29 @@ static json_t *read_journal(const char *path, char **error)
 			free(data);
 			return NULL;
 		}
+		/* the runner chains its records by hash: a changed journal is no evidence */
+		json_t *copy = json_deep_copy(record);
+		const char *hash = json_string_value(json_object_get(record, "hash"));
+		const char *prev = json_string_value(json_object_get(record, "prev"));
+		json_object_del(copy, "hash");
+		size_t canonical_length = 0;
+		char *canonical = canonical_json_dumps(copy, &canonical_length);
+		json_decref(copy);
+		unsigned char digest[CRYPTO_SHA256_SIZE];
+		char hex[2 * CRYPTO_SHA256_SIZE + 1] = "";
+		if (canonical) {
+			crypto_sha256(canonical, canonical_length, digest);
+			crypto_hex(digest, sizeof(digest), hex);
+		}
+		free(canonical);
+		if (!hash || !prev || strcmp(hash, hex) != 0 || strcmp(prev, last_hash) != 0) {
+			*error = xasprintf("'%s' line %zu: the journal record was changed (its hash chain does not hold)", path, line);
+			json_decref(record);
+			json_decref(records);
+			free(data);
+			return NULL;
+		}
+		memcpy(last_hash, hash, sizeof(last_hash));
 		json_array_append_new(records, record);
 		start += line_length + 1;
 	}

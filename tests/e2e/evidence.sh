@@ -244,6 +244,14 @@ check_contains "the run's approval and step detail are items, under the run's id
 check_contains "the snapshot step's detail is the snapshot-manifest evidence" 0 \
 	"snapshot-manifest/snapshot.json (application/json," -- "$GOOSEC" evidence show "$E2E_TMP/evidence.bundle"
 
+check_contains "the snapshot evidence carries the store's index entry of the recovery point" 0 '"index_entry":{' -- \
+	sh -c "zstd -dc '$run_bundle' | grep -F '\"name\":\"snapshot-manifest/snapshot.json\"' | python3 -c 'import base64,json,sys; print(base64.b64decode(json.load(sys.stdin)[\"content\"]).decode())'"
+cp -a "$run_dir" "$E2E_TMP/changed-run"
+sed -i 's/"name":"alice"/"name":"mallory"/' "$E2E_TMP/changed-run/journal"
+check "goosec collect refuses a run journal that was changed" 1 \
+	"goosec: evidence collect: '$E2E_TMP/changed-run/journal' line 2: the journal record was changed (its hash chain does not hold)" -- \
+	bash -c "'$GOOSEC' evidence collect --tree '$source_root' --build-dir '$build' --run-dir '$E2E_TMP/changed-run' --out '$E2E_TMP/x.bundle' --sign-key '$KEY' 2>&1 >/dev/null"
+
 # the evidence_complete gate reads the run's bundle
 complete_gate='{"evidence_complete":{"enforcement":"required","checked_before":"promote"}}'
 plan_file promote-complete promote "$complete_gate" "[$validate,$snapshot,$evidence,$promote]"
