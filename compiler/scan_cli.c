@@ -292,6 +292,43 @@ static int add_sbom(struct scan_cli *cli, const char *path, const char *service)
 	return 0;
 }
 
+/* The database, keeping only the records of packages the SBOMs hold: a scan of a few thousand
+ * components need not build a tree of a hundred thousand records. -1 after a message. */
+static int read_database(struct scan_cli *cli, const char *path)
+{
+	char *bytes;
+	size_t length;
+	if (read_file_bytes(path, SCAN_MAX_FILE_BYTES, &bytes, &length) != 0) {
+		fprintf(stderr, "goosec: scan: cannot read '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct osv_package_set *packages = osv_package_set_new();
+	for (size_t i = 0; i < cli->sbom_count; i++) {
+		for (size_t c = 0; c < cli->sboms[i].component_count; c++) {
+			char *ecosystem, *name;
+			if (scan_component_package(&cli->sboms[i].components[c], &ecosystem, &name) == 0)
+				osv_package_set_add(packages, ecosystem, name);
+			free(ecosystem);
+			free(name);
+		}
+	}
+	char *error = NULL;
+	int status = osv_db_parse_only(&cli->db, bytes, length, packages, &error);
+	osv_package_set_free(packages);
+	free(bytes);
+	if (status == 0) {
+		cli->has_db = true;
+		return 0;
+	}
+	int line, col, consumed = 0;
+	if (sscanf(error, "line %d column %d: %n", &line, &col, &consumed) == 2 && consumed > 0)
+		fprintf(stderr, "%s:%d:%d: error: %s [osv-invalid]\n", path, line, col > 0 ? col : 1, error + consumed);
+	else
+		report_error(path, error, "osv-invalid");
+	free(error);
+	return -1;
+}
+
 static int read_inputs(struct scan_cli *cli, char **files, size_t file_count)
 {
 	if (read_tree_config(cli, file_count == 0) != 0)
@@ -329,17 +366,7 @@ static int read_inputs(struct scan_cli *cli, char **files, size_t file_count)
 		fprintf(stderr, "goosec: scan: no vulnerability database: pass --db FILE\n");
 		return -1;
 	}
-	json_t *root = read_json(db_path, "osv-invalid");
-	char *error = NULL;
-	int status = -1;
-	if (root && osv_db_read(&cli->db, root, &error) == 0) {
-		cli->has_db = true;
-		status = 0;
-	} else if (root) {
-		report_error(db_path, error, "osv-invalid");
-		free(error);
-	}
-	json_decref(root);
+	int status = read_database(cli, db_path);
 	free(db_path);
 	return status;
 }

@@ -453,3 +453,329 @@ const struct osv_record *osv_db_find(const struct osv_db *db, const char *id)
 	}
 	return NULL;
 }
+
+/* ---- reading only the records a scan needs ---- */
+
+struct osv_package_set {
+	struct osv_db keys; /* only its index is used: slots hold the keys, no matches */
+};
+
+struct osv_package_set *osv_package_set_new(void)
+{
+	struct osv_package_set *set = xcalloc(1, sizeof(*set));
+	osv_db_init(&set->keys);
+	return set;
+}
+
+void osv_package_set_add(struct osv_package_set *set, const char *ecosystem, const char *name)
+{
+	struct osv_db *db = &set->keys;
+	if ((db->package_count + 1) * 4 > db->slot_count * 3)
+		grow_index(db);
+	size_t key_length;
+	char *key = index_key(ecosystem, name, &key_length);
+	uint64_t hash = hash_bytes(key, key_length);
+	struct osv_index_slot *slot = find_slot(db->slots, db->slot_count, hash, key, key_length);
+	if (slot->key) {
+		free(key);
+		return;
+	}
+	slot->key = key;
+	slot->key_length = key_length;
+	slot->hash = hash;
+	db->package_count++;
+}
+
+void osv_package_set_free(struct osv_package_set *set)
+{
+	if (!set)
+		return;
+	osv_db_release(&set->keys);
+	free(set);
+}
+
+static bool package_set_has(const struct osv_package_set *set, const char *ecosystem, const char *name)
+{
+	const struct osv_db *db = &set->keys;
+	if (!db->slot_count)
+		return false;
+	size_t key_length;
+	char *key = index_key(ecosystem, name, &key_length);
+	const struct osv_index_slot *slot = find_slot(db->slots, db->slot_count, hash_bytes(key, key_length), key, key_length);
+	free(key);
+	return slot->key != NULL;
+}
+
+/* A syntax-checking walk over JSON bytes that builds nothing. Any doubt (bad syntax, too deep)
+ * sets `failed`; the caller then parses the whole input the ordinary way. */
+struct skim {
+	const char *cursor, *end;
+	int depth;
+	bool failed;
+};
+
+#define SKIM_MAX_DEPTH 512
+
+static void skim_space(struct skim *skim)
+{
+	while (skim->cursor < skim->end &&
+	       (*skim->cursor == ' ' || *skim->cursor == '\n' || *skim->cursor == '\r' || *skim->cursor == '\t'))
+		skim->cursor++;
+}
+
+static bool skim_peek(struct skim *skim, char c)
+{
+	skim_space(skim);
+	return skim->cursor < skim->end && *skim->cursor == c;
+}
+
+/* A string: its raw bytes between the quotes, and whether it holds escapes. */
+static bool skim_string(struct skim *skim, const char **start, size_t *length, bool *escaped)
+{
+	skim_space(skim);
+	if (skim->cursor >= skim->end || *skim->cursor != '"')
+		return !(skim->failed = true);
+	const char *begin = ++skim->cursor;
+	bool has_escape = false;
+	while (skim->cursor < skim->end && *skim->cursor != '"') {
+		unsigned char c = (unsigned char)*skim->cursor;
+		if (c < 0x20)
+			return !(skim->failed = true);
+		if (c == '\\') {
+			has_escape = true;
+			skim->cursor++;
+		}
+		skim->cursor++;
+	}
+	if (skim->cursor >= skim->end)
+		return !(skim->failed = true);
+	if (start) {
+		*start = begin;
+		*length = (size_t)(skim->cursor - begin);
+		*escaped = has_escape;
+	}
+	skim->cursor++;
+	return true;
+}
+
+static bool skim_value(struct skim *skim);
+
+/* Walks an object's members, handing each key to `member` (which must consume the value). */
+static bool skim_object(struct skim *skim, bool (*member)(struct skim *, const char *, size_t, void *), void *opaque)
+{
+	if (!skim_peek(skim, '{') || ++skim->depth > SKIM_MAX_DEPTH)
+		return !(skim->failed = true);
+	skim->cursor++;
+	if (skim_peek(skim, '}')) {
+		skim->cursor++;
+		skim->depth--;
+		return true;
+	}
+	for (;;) {
+		const char *key;
+		size_t key_length;
+		bool escaped;
+		/* an escaped key could spell a key the walk looks for: leave it to the parser */
+		if (!skim_string(skim, &key, &key_length, &escaped) || (escaped && member) || !skim_peek(skim, ':'))
+			return !(skim->failed = true);
+		skim->cursor++;
+		if (!(member ? member(skim, key, key_length, opaque) : skim_value(skim)))
+			return !(skim->failed = true);
+		if (skim_peek(skim, ',')) {
+			skim->cursor++;
+			continue;
+		}
+		if (skim_peek(skim, '}')) {
+			skim->cursor++;
+			skim->depth--;
+			return true;
+		}
+		return !(skim->failed = true);
+	}
+}
+
+/* Walks an array's elements, handing each to `element` (which must consume it). */
+static bool skim_array(struct skim *skim, bool (*element)(struct skim *, void *), void *opaque)
+{
+	if (!skim_peek(skim, '[') || ++skim->depth > SKIM_MAX_DEPTH)
+		return !(skim->failed = true);
+	skim->cursor++;
+	if (skim_peek(skim, ']')) {
+		skim->cursor++;
+		skim->depth--;
+		return true;
+	}
+	for (;;) {
+		if (!(element ? element(skim, opaque) : skim_value(skim)))
+			return !(skim->failed = true);
+		if (skim_peek(skim, ',')) {
+			skim->cursor++;
+			continue;
+		}
+		if (skim_peek(skim, ']')) {
+			skim->cursor++;
+			skim->depth--;
+			return true;
+		}
+		return !(skim->failed = true);
+	}
+}
+
+static bool skim_literal(struct skim *skim, const char *word)
+{
+	size_t length = strlen(word);
+	if ((size_t)(skim->end - skim->cursor) < length || memcmp(skim->cursor, word, length) != 0)
+		return !(skim->failed = true);
+	skim->cursor += length;
+	return true;
+}
+
+static bool skim_number(struct skim *skim)
+{
+	const char *start = skim->cursor;
+	while (skim->cursor < skim->end && (strchr("+-.eE", *skim->cursor) || (*skim->cursor >= '0' && *skim->cursor <= '9')))
+		skim->cursor++;
+	return skim->cursor > start || !(skim->failed = true);
+}
+
+static bool skim_value(struct skim *skim)
+{
+	skim_space(skim);
+	if (skim->cursor >= skim->end)
+		return !(skim->failed = true);
+	switch (*skim->cursor) {
+	case '{': return skim_object(skim, NULL, NULL);
+	case '[': return skim_array(skim, NULL, NULL);
+	case '"': return skim_string(skim, NULL, NULL, NULL);
+	case 't': return skim_literal(skim, "true");
+	case 'f': return skim_literal(skim, "false");
+	case 'n': return skim_literal(skim, "null");
+	default: return skim_number(skim);
+	}
+}
+
+static bool key_is(const char *key, size_t length, const char *name)
+{
+	return strlen(name) == length && memcmp(key, name, length) == 0;
+}
+
+struct skim_package {
+	const char *ecosystem, *name;
+	size_t ecosystem_length, name_length;
+	bool escaped;
+};
+
+static bool skim_package_member(struct skim *skim, const char *key, size_t length, void *opaque)
+{
+	struct skim_package *package = opaque;
+	bool is_ecosystem = key_is(key, length, "ecosystem"), is_name = key_is(key, length, "name");
+	if ((!is_ecosystem && !is_name) || !skim_peek(skim, '"'))
+		return skim_value(skim);
+	bool escaped;
+	if (!skim_string(skim, is_name ? &package->name : &package->ecosystem,
+			 is_name ? &package->name_length : &package->ecosystem_length, &escaped))
+		return false;
+	package->escaped |= escaped;
+	return true;
+}
+
+struct skim_record {
+	const struct osv_package_set *packages;
+	bool wanted;
+	bool has_id;
+};
+
+static bool skim_affected_member(struct skim *skim, const char *key, size_t length, void *opaque)
+{
+	struct skim_record *record = opaque;
+	if (!key_is(key, length, "package") || !skim_peek(skim, '{'))
+		return skim_value(skim);
+	struct skim_package package = { 0 };
+	if (!skim_object(skim, skim_package_member, &package))
+		return false;
+	if (package.escaped || !package.ecosystem || !package.name) {
+		/* cannot compare without decoding, or malformed: let the parser see it */
+		record->wanted = true;
+	} else if (!record->wanted) {
+		char *ecosystem = xstrndup(package.ecosystem, package.ecosystem_length);
+		char *name = xstrndup(package.name, package.name_length);
+		record->wanted = package_set_has(record->packages, ecosystem, name);
+		free(ecosystem);
+		free(name);
+	}
+	return true;
+}
+
+static bool skim_affected_element(struct skim *skim, void *opaque)
+{
+	if (!skim_peek(skim, '{'))
+		return skim_value(skim);
+	return skim_object(skim, skim_affected_member, opaque);
+}
+
+static bool skim_record_member(struct skim *skim, const char *key, size_t length, void *opaque)
+{
+	struct skim_record *record = opaque;
+	if (key_is(key, length, "id") && skim_peek(skim, '"')) {
+		record->has_id = true;
+		return skim_value(skim);
+	}
+	if (!key_is(key, length, "affected") || !skim_peek(skim, '['))
+		return skim_value(skim);
+	return skim_array(skim, skim_affected_element, opaque);
+}
+
+struct skim_records {
+	const struct osv_package_set *packages;
+	json_t *kept;
+	bool seen;
+};
+
+static bool skim_record_element(struct skim *skim, void *opaque)
+{
+	struct skim_records *records = opaque;
+	skim_space(skim);
+	const char *start = skim->cursor;
+	struct skim_record record = { records->packages, false, false };
+	if (!skim_peek(skim, '{') || !skim_object(skim, skim_record_member, &record))
+		return !(skim->failed = true);
+	if (!record.wanted && record.has_id)
+		return true; /* a record without an id is parsed, so that it is reported */
+	json_error_t json_error;
+	json_t *value = json_loadb(start, (size_t)(skim->cursor - start), JSON_REJECT_DUPLICATES, &json_error);
+	if (!value)
+		return !(skim->failed = true);
+	json_array_append_new(records->kept, value);
+	return true;
+}
+
+static bool skim_root_member(struct skim *skim, const char *key, size_t length, void *opaque)
+{
+	struct skim_records *records = opaque;
+	if (!key_is(key, length, "records"))
+		return skim_value(skim);
+	if (records->seen || !skim_peek(skim, '['))
+		return !(skim->failed = true); /* a second "records", or not an array: the parser says why */
+	records->seen = true;
+	return skim_array(skim, skim_record_element, records);
+}
+
+int osv_db_parse_only(struct osv_db *db, const char *bytes, size_t length, const struct osv_package_set *packages,
+		      char **error)
+{
+	struct skim skim = { bytes, bytes + length, 0, false };
+	struct skim_records records = { packages, json_array(), false };
+	bool skimmed = skim_object(&skim, skim_root_member, &records) && records.seen;
+	skim_space(&skim);
+	if (skimmed && !skim.failed && skim.cursor == skim.end) {
+		json_t *root = json_object();
+		json_object_set_new(root, "records", records.kept);
+		int status = osv_db_read(db, root, NULL);
+		json_decref(root);
+		if (status == 0)
+			return 0;
+	} else {
+		json_decref(records.kept);
+	}
+	return osv_db_parse(db, bytes, length, error);
+}

@@ -93,6 +93,23 @@ int osv_db_read(struct osv_db *db, json_t *root, char **error);
 /* Parses JSON bytes strictly (duplicate keys refused), then osv_db_read. */
 int osv_db_parse(struct osv_db *db, const char *bytes, size_t length, char **error);
 
+/* A set of packages, (ecosystem, name) compared as osv_db_lookup compares them. */
+struct osv_package_set;
+
+struct osv_package_set *osv_package_set_new(void);
+void osv_package_set_add(struct osv_package_set *set, const char *ecosystem, const char *name);
+void osv_package_set_free(struct osv_package_set *set);
+
+/* osv_db_parse for a scan that needs only some packages: the bytes are checked by a fast scan
+ * that builds no tree, and only the records naming a package of `packages` (or a name it
+ * cannot compare without decoding escapes, or that lacks an id or a package's ecosystem or
+ * name) are parsed and read; the others are skipped, so their content beyond JSON syntax and
+ * those fields is not checked (range types, events, UTF-8). A document that is not an object with
+ * "records", or any error, falls back to osv_db_parse over the whole input, so errors and
+ * their JSON Pointers are the same as osv_db_parse's. */
+int osv_db_parse_only(struct osv_db *db, const char *bytes, size_t length, const struct osv_package_set *packages,
+		      char **error);
+
 /* Every (record, affected) pair naming the package, in file order; *count set. The ecosystem
  * is compared without its ":suffix" ("Debian:12" is found under "Debian"), case-sensitively
  * as OSV spells it; names are compared as the ecosystem does (PyPI: case-insensitive, '-',

@@ -332,6 +332,21 @@ static char *osv_name_of(const struct purl *purl)
 	return xasprintf("%s/%s", purl->namespace, purl->name);
 }
 
+int scan_component_package(const struct sbom_component *component, char **ecosystem, char **name)
+{
+	*ecosystem = *name = NULL;
+	struct purl purl;
+	if (!component->purl || purl_parse(component->purl, &purl, NULL) < 0)
+		return -1;
+	const char *osv_ecosystem = osv_ecosystem_of(&purl);
+	if (osv_ecosystem) {
+		*ecosystem = xstrdup(osv_ecosystem);
+		*name = osv_name_of(&purl);
+	}
+	purl_release(&purl);
+	return osv_ecosystem ? 0 : -1;
+}
+
 /* An OSV "Debian:12" entry applies to a purl whose distro qualifier names that release
  * ("debian-12", "12", "bookworm" is not resolved); no qualifier or no suffix: it applies. */
 static bool release_applies(const char *ecosystem, const struct purl *purl)

@@ -107,6 +107,11 @@ int scan_run(const struct osv_db *db, const struct scan_input *inputs, size_t in
 	     const json_t *waivers, const struct scan_options *options, struct scan_result *result,
 	     char **error);
 
+/* The OSV package a component is looked up as: 0 with *ecosystem ("Go", "npm", ...) and *name
+ * (both the caller's to free), or -1 when it has no purl, an invalid one, or a purl type with
+ * no OSV ecosystem. With osv_package_set_add, what osv_db_parse_only needs to keep. */
+int scan_component_package(const struct sbom_component *component, char **ecosystem, char **name);
+
 /* True when the version is affected by the entry (versions[] or a range); *fixed (when not
  * NULL) gets the matching range's fixed version or NULL; notes about skipped ranges are
  * added to result when not NULL. Exposed for tests. */

@@ -267,6 +267,55 @@ START_TEST(last_affected_limit_and_orderings)
 }
 END_TEST
 
+START_TEST(parse_only_keeps_what_a_scan_needs)
+{
+	const char *text = "{\"kind\":\"VulnerabilityDb\",\"records\":["
+			   "{\"id\":\"A\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"left-pad\"}}]},"
+			   "{\"id\":\"B\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"other\"},"
+			   "  \"ranges\":[{\"type\":\"NOT-CHECKED\",\"events\":[]}]}]},"
+			   "{\"id\":\"C\",\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"Zope_Interface\"}}]},"
+			   "{\"id\":\"D\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"esc\\u0061ped\"}}]}]}";
+	struct osv_package_set *packages = osv_package_set_new();
+	osv_package_set_add(packages, "npm", "left-pad");
+	osv_package_set_add(packages, "PyPI", "zope.interface");
+	osv_package_set_add(packages, "npm", "left-pad");
+	struct osv_db db;
+	char *error = NULL;
+	ck_assert_int_eq(osv_db_parse_only(&db, text, strlen(text), packages, &error), 0);
+	/* B is skipped unread (its bad range is not seen); D's escaped name is parsed to be compared */
+	ck_assert_uint_eq(db.record_count, 3);
+	ck_assert_str_eq(db.records[0].id, "A");
+	ck_assert_str_eq(db.records[1].id, "C");
+	ck_assert_str_eq(db.records[2].id, "D");
+	size_t count;
+	ck_assert_ptr_nonnull(osv_db_lookup(&db, "npm", "escaped", &count));
+	osv_db_release(&db);
+
+	/* errors are osv_db_parse's, pointers into the whole file */
+	const char *bad = "{\"records\":[{\"id\":\"A\"},{\"summary\":\"no id\"}]}";
+	ck_assert_int_eq(osv_db_parse_only(&db, bad, strlen(bad), packages, &error), -1);
+	ck_assert_str_eq(error, "/records/1: missing 'id'");
+	free(error);
+	bad = "{\"records\":[{\"id\":\"A\",\"affected\":[{\"package\":{\"name\":\"x\"}}]}]}";
+	ck_assert_int_eq(osv_db_parse_only(&db, bad, strlen(bad), packages, &error), -1);
+	ck_assert_str_eq(error, "/records/0/affected/0/package: missing 'ecosystem'");
+	free(error);
+	bad = "{\"records\":[{\"id\":\"A\"}],\"records\":[]}";
+	ck_assert_int_eq(osv_db_parse_only(&db, bad, strlen(bad), packages, &error), -1);
+	ck_assert_str_eq(error, "line 1 column 33: duplicate object key near '\"records\"'");
+	free(error);
+	bad = "{\"records\":[{\"id\":\"A\"} {}]}";
+	ck_assert_int_eq(osv_db_parse_only(&db, bad, strlen(bad), packages, &error), -1);
+	ck_assert_str_eq(error, "line 1 column 24: ']' expected near '{'");
+	free(error);
+	/* a bare array is not skimmed: read whole */
+	ck_assert_int_eq(osv_db_parse_only(&db, "[{\"id\":\"Z\"}]", 12, packages, &error), 0);
+	ck_assert_uint_eq(db.record_count, 1);
+	osv_db_release(&db);
+	osv_package_set_free(packages);
+}
+END_TEST
+
 /* ---- whole scans ---- */
 
 static const char *const scan_db =
@@ -474,6 +523,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tcase, database_errors_are_exact);
 	tcase_add_test(tcase, reference_records);
 	tcase_add_test(tcase, last_affected_limit_and_orderings);
+	tcase_add_test(tcase, parse_only_keeps_what_a_scan_needs);
 	tcase_add_test(tcase, scan_findings_and_fail_on);
 	tcase_add_test(tcase, waivers_apply_and_expire);
 	tcase_add_test(tcase, result_json);
