@@ -519,9 +519,24 @@ static void add_loadtest_steps(struct plan_builder *builder, const struct model_
 
 /* ---- promotions and rollbacks ---- */
 
+/* A member of the enrichment document as JSON (a deep copy), or an empty array. The runner has
+ * no YAML reader: the plan carries what the scan needs. The kind's schema allows no numbers,
+ * so the plan stays integer-only. */
+static json_t *enrichment_member(const struct model_sbom_enrichment *enrichment, const char *member)
+{
+	const json_t *root = enrichment && enrichment->source ? enrichment->source->document.root : NULL;
+	const json_t *value = json_object_get(root, member);
+	return json_is_array(value) ? json_deep_copy(value) : json_array();
+}
+
+/* Everything the runner needs to repeat the build's scan without the tree's YAML: each deployed
+ * service's SBOM (path, digest, purl type), the enrichment rules, the waivers (matched against
+ * ids and aliases, expiring against the run's clock), the database (path, digest), and the
+ * stage's fail_on and enforcement. */
 static json_t *sbom_scan_args(struct plan_builder *builder, const struct model_stage *stage)
 {
 	const struct model *model = builder->context->model;
+	const struct model_sbom_enrichment *enrichment = model->sbom_enrichment_count ? &model->sbom_enrichments[0] : NULL;
 	json_t *args = json_object();
 	json_t *services = json_array();
 	for (size_t p = 0; p < model->project_count; p++) {
@@ -529,10 +544,15 @@ static json_t *sbom_scan_args(struct plan_builder *builder, const struct model_s
 			const struct model_service *service = &model->projects[p].services[s];
 			if (!stage_deploys(stage, service->name.text))
 				continue;
+			const char *purl_type = NULL;
+			for (size_t i = 0; enrichment && i < enrichment->sbom_count; i++)
+				if (enrichment->sboms[i].service.text && strcmp(enrichment->sboms[i].service.text, service->name.text) == 0)
+					purl_type = enrichment->sboms[i].purl_type;
 			json_t *entry = json_object();
 			json_object_set_new(entry, "service", json_string(service->name.text));
 			json_object_set_new(entry, "sbom", service->sbom.text ? json_string(service->sbom.text) : json_null());
 			json_object_set_new(entry, "sbom_sha256", file_digest(builder, service->sbom.text));
+			json_object_set_new(entry, "purl_type", purl_type ? json_string(purl_type) : json_null());
 			json_array_append_new(services, entry);
 		}
 	}
@@ -543,6 +563,11 @@ static json_t *sbom_scan_args(struct plan_builder *builder, const struct model_s
 		if (!database)
 			database = model->sbom_enrichments[i].database.text;
 	}
+	json_t *rules = json_object();
+	json_object_set_new(rules, "sboms", enrichment_member(enrichment, "sboms"));
+	json_object_set_new(rules, "rules", enrichment_member(enrichment, "rules"));
+	json_object_set_new(args, "enrichment", rules);
+	json_object_set_new(args, "waivers", enrichment_member(enrichment, "waivers"));
 	json_object_set_new(args, "database", database ? json_string(database) : json_null());
 	json_object_set_new(args, "database_sha256", file_digest(builder, database));
 	json_object_set_new(args, "fail_on", stage->security_fail_on ? json_string(stage->security_fail_on) : json_null());
