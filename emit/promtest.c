@@ -523,19 +523,258 @@ static void slo_series_release(struct slo_series *series)
 	series_release(&series->other);
 }
 
-/* Does the burn-rate alert at `level` fire when the error ratio is `ratio` in every window? */
-static bool burn_trips(const struct model_threshold *threshold, enum model_level level, double ratio)
+/* ---- burn-rate scenarios ----
+ *
+ * Each window pair (long + short window, one burn rate) gets two tests built from a burst of
+ * errors: one where only that pair's condition holds, so the alert fires through that pair
+ * alone, and one where the long window burns past the rate but the short one does not (the
+ * burst is over), so the pair stays quiet. The series run for the longest window, so every
+ * recorded window sees whole history, and a burst is placed relative to the evaluation time:
+ * errors at a fixed ratio of the requests from `start` to `end` minutes before it. The ratio each
+ * window then records is exact arithmetic (rate() over samples that fall on the window's edges
+ * is increase / window), so the expected alerts are computed here and promtool checks them.
+ * Samples come every 5 minutes and rules run every hour: only the value at the evaluation time
+ * matters (burn-rate alerts have no `for`), and promtool runs every rule at every step. */
+
+#define BURN_HISTORY_MINUTES (3 * 24 * 60)      /* the longest recorded window */
+#define BURN_SAMPLE_MINUTES 5                  /* every window and burst edge is a multiple */
+#define BURN_EVALUATION_INTERVAL "1h"          /* divides every evaluation time; fewer steps, same results */
+#define BURN_REQUESTS_PER_MINUTE 100000.0      /* large, so error counts are whole numbers */
+#define BURN_MARGIN 1.1                        /* a burst's ratio: 10% past the rate it must trip */
+#define BURN_CLEAR 0.05                        /* every condition at least 5% from its edge */
+
+struct burst {
+	long start, end;          /* minutes before the evaluation time; start > end >= 0 */
+	double errors_per_minute; /* during the burst; requests are BURN_REQUESTS_PER_MINUTE throughout */
+};
+
+struct burn_pair {
+	const struct promrule_burn_window *window;
+	long long_minutes, short_minutes;
+	double limit; /* the error ratio both windows must exceed */
+};
+
+/* The error ratio a window of `minutes` records at the evaluation time. */
+static double burst_ratio(const struct burst *burst, long minutes)
 {
-	double budget = 1 - threshold->objective.value;
-	for (size_t w = 0; w < PROMRULE_BURN_WINDOW_COUNT; w++)
-		if (promrule_burn_windows[w].level == level &&
-		    ratio > promrule_burn_factor(&promrule_burn_windows[w], threshold->window.value) * budget)
-			return true;
-	return false;
+	long covered = minutes < BURN_HISTORY_MINUTES ? minutes : BURN_HISTORY_MINUTES;
+	long overlap = (burst->start < covered ? burst->start : covered) - burst->end;
+	if (overlap <= 0 || covered <= 0)
+		return 0;
+	return burst->errors_per_minute * (double)overlap / (BURN_REQUESTS_PER_MINUTE * (double)covered);
 }
 
-/* Burn-rate alerts of one `slo:` alert: an error ratio 10% past each window pair's burn rate
- * (fires) and 10% short of each alert's slowest pair (silent). */
+enum pair_state { PAIR_QUIET, PAIR_BURNING, PAIR_UNCLEAR };
+
+/* Whether the pair's condition holds, PAIR_UNCLEAR when a window sits too near its limit for the
+ * outcome to be certain under float rounding. */
+static enum pair_state pair_state(const struct burn_pair *pair, const struct burst *burst)
+{
+	double long_ratio = burst_ratio(burst, pair->long_minutes), short_ratio = burst_ratio(burst, pair->short_minutes);
+	double low = pair->limit * (1 - BURN_CLEAR), high = pair->limit * (1 + BURN_CLEAR);
+	if (long_ratio < low || short_ratio < low)
+		return PAIR_QUIET;
+	if (long_ratio > high && short_ratio > high)
+		return PAIR_BURNING;
+	return PAIR_UNCLEAR;
+}
+
+/* A burst from `start` to `end` at the ratio that puts `fraction_of_window` x ratio 10% past
+ * `limit`; -1 when no such ratio can be fed (the ratio would reach 1, or round to no errors). */
+static int burst_make(struct burst *burst, long start, long end, double limit, double fraction_of_window)
+{
+	if (fraction_of_window <= 0)
+		return -1;
+	double errors = round(BURN_MARGIN * limit / fraction_of_window * BURN_REQUESTS_PER_MINUTE);
+	if (errors < 1 || errors >= BURN_REQUESTS_PER_MINUTE)
+		return -1;
+	burst->start = start;
+	burst->end = end;
+	burst->errors_per_minute = errors;
+	return 0;
+}
+
+static double window_fraction(long start, long end, long minutes)
+{
+	long covered = minutes < BURN_HISTORY_MINUTES ? minutes : BURN_HISTORY_MINUTES;
+	long overlap = (start < covered ? start : covered) - end;
+	return overlap > 0 && covered > 0 ? (double)overlap / (double)covered : 0;
+}
+
+/* Finds a burst that meets `goal` for pair `target`, with every pair's outcome clear. The burst
+ * the scenario describes most simply is tried first (the pair's long window up to now, or up to
+ * the short window); then bursts between any two window edges. */
+enum burst_goal {
+	BURST_ALONE,       /* the pair burns, every other pair is quiet */
+	BURST_LONG_ONLY,   /* the pair's long window is past its rate, its short one is not; all quiet */
+	BURST_WITH_OTHERS, /* the pair burns; others may too (when no burst makes it burn alone) */
+};
+
+static int find_burst(const struct burn_pair *pairs, size_t target, enum burst_goal goal, struct burst *out)
+{
+	static const long edges[] = { 0, 5, 30, 60, 120, 360, 1440, BURN_HISTORY_MINUTES };
+	const size_t edge_count = sizeof(edges) / sizeof(edges[0]);
+	const struct burn_pair *pair = &pairs[target];
+	bool long_only = goal == BURST_LONG_ONLY;
+	for (size_t attempt = 0; attempt <= edge_count * edge_count; attempt++) {
+		long start, end;
+		if (attempt == 0) {
+			start = pair->long_minutes;
+			end = long_only ? pair->short_minutes : 0;
+		} else {
+			start = edges[(attempt - 1) % edge_count];
+			end = edges[(attempt - 1) / edge_count];
+			if (start <= end)
+				continue;
+		}
+		double fraction = window_fraction(start, end, pair->long_minutes);
+		if (!long_only) {
+			double short_fraction = window_fraction(start, end, pair->short_minutes);
+			fraction = short_fraction < fraction ? short_fraction : fraction;
+		}
+		struct burst burst;
+		if (burst_make(&burst, start, end, pair->limit, fraction) != 0)
+			continue;
+		bool alone = true;
+		for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT && alone; p++) {
+			enum pair_state state = pair_state(&pairs[p], &burst);
+			if (p == target && !long_only)
+				alone = state == PAIR_BURNING;
+			else if (goal == BURST_WITH_OTHERS)
+				alone = state != PAIR_UNCLEAR;
+			else
+				alone = state == PAIR_QUIET;
+		}
+		if (long_only && alone)
+			alone = burst_ratio(&burst, pair->long_minutes) > pair->limit * (1 + BURN_CLEAR);
+		if (alone) {
+			*out = burst;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A counter's values in promtool's expanding notation, one sample every BURN_SAMPLE_MINUTES:
+ * `per_minute[0]` a minute up to minute `until[0]`, then `per_minute[1]` up to `until[1]`... */
+static void counter_values(const double *per_minute, const long *until, size_t segments, struct strbuf *out)
+{
+	double value = 0;
+	long minute = 0;
+	number_format(value, out);
+	for (size_t s = 0; s < segments; s++) {
+		long steps = (until[s] - minute) / BURN_SAMPLE_MINUTES;
+		if (steps <= 0)
+			continue;
+		double per_step = per_minute[s] * BURN_SAMPLE_MINUTES;
+		strbuf_addch(out, ' ');
+		number_format(value + per_step, out);
+		if (steps > 1) {
+			strbuf_addch(out, '+');
+			number_format(per_step, out);
+			strbuf_addf(out, "x%ld", steps - 1);
+		}
+		value += per_step * (double)steps;
+		minute += steps * BURN_SAMPLE_MINUTES;
+	}
+}
+
+static json_t *counter_entry(const struct series *series, const double *per_minute, const long *until, size_t segments)
+{
+	struct strbuf name, values;
+	strbuf_init(&name);
+	strbuf_init(&values);
+	series_notation(series, &name);
+	counter_values(per_minute, until, segments, &values);
+	json_t *entry = json_pack("{s:s, s:s}", "series", name.buf, "values", values.buf);
+	strbuf_release(&name);
+	strbuf_release(&values);
+	return entry;
+}
+
+/* The alerts of `source` that fire on `burst`, or on a steady `steady_ratio` when burst is NULL:
+ * each level fires when one of its pairs burns, with the value of the first burning pair's long
+ * window (the left side of `and`, the first operand of `or` that has a sample). */
+static json_t *expected_burn_alerts(struct test_file *file, const struct promrule_alert_group *group,
+				    const struct model_alert *source, const struct model_threshold *threshold,
+				    const struct burn_pair *pairs, const struct burst *burst, double steady_ratio,
+				    const char *job)
+{
+	json_t *expected = json_array();
+	for (size_t a = 0; a < group->alert_count; a++) {
+		const struct promrule_alert *alert = &group->alerts[a];
+		if (alert->source != source || alert->kind != PROMRULE_BURN_RATE)
+			continue;
+		const struct burn_pair *burning = NULL;
+		for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT && !burning; p++)
+			if (pairs[p].window->level == alert->level &&
+			    (burst ? pair_state(&pairs[p], burst) == PAIR_BURNING : steady_ratio > pairs[p].limit))
+				burning = &pairs[p];
+		if (!burning)
+			continue;
+		struct series sample = { 0 };
+		struct strbuf metric;
+		strbuf_init(&metric);
+		promrule_error_ratio_name(burning->window->long_window, &metric);
+		sample.metric = strbuf_detach(&metric, NULL);
+		if (job)
+			series_set(&sample, "job", job);
+		series_set(&sample, "slo", threshold->name.text);
+		double value = burst ? burst_ratio(burst, burning->long_minutes) : steady_ratio;
+		json_array_append_new(expected, expected_alert(file, alert->rule, value, &sample));
+		series_release(&sample);
+	}
+	return expected;
+}
+
+static void add_burst_test(struct test_file *file, const struct promrule_alert_group *group,
+			   const struct model_alert *source, const struct model_threshold *threshold,
+			   const struct burn_pair *pairs, const struct slo_series *series, const struct burst *burst,
+			   const char *name)
+{
+	/* errors in (T-start, T-end], T = the history's end; ten quiet minutes after it */
+	const long total_minutes = BURN_HISTORY_MINUTES + 10;
+	const long until[] = { BURN_HISTORY_MINUTES - burst->start, BURN_HISTORY_MINUTES - burst->end, total_minutes };
+	const double errors[] = { 0, burst->errors_per_minute, 0 };
+	double other[3];
+	for (size_t i = 0; i < 3; i++)
+		other[i] = series->errors_in_total ? BURN_REQUESTS_PER_MINUTE - errors[i] : BURN_REQUESTS_PER_MINUTE;
+	json_t *series_list = json_array();
+	json_array_append_new(series_list, counter_entry(&series->errors, errors, until, 3));
+	json_array_append_new(series_list, counter_entry(&series->other, other, until, 3));
+	json_t *expected = expected_burn_alerts(file, group, source, threshold, pairs, burst, 0,
+						series_get(&series->errors, "job"));
+	struct strbuf time;
+	strbuf_init(&time);
+	minutes_text(BURN_HISTORY_MINUTES, &time);
+	json_t *checks = json_array();
+	json_array_append_new(checks, alert_check(time.buf, source->name.text, expected));
+	strbuf_release(&time);
+	char *interval = xasprintf("%dm", BURN_SAMPLE_MINUTES);
+	json_array_append_new(file->tests, json_pack("{s:s, s:s, s:o, s:o}", "name", name, "interval", interval,
+						    "input_series", series_list, "alert_rule_test", checks));
+	free(interval);
+}
+
+/* "from 1h ago until now" / "from 1d to 6h ago" */
+static void burst_span(const struct burst *burst, struct strbuf *out)
+{
+	struct strbuf minutes;
+	strbuf_init(&minutes);
+	minutes_text(burst->start, &minutes);
+	strbuf_addf(out, "from %s", minutes.buf);
+	if (burst->end == 0) {
+		strbuf_addstr(out, " ago until now");
+	} else {
+		minutes_text(burst->end, &minutes);
+		strbuf_addf(out, " to %s ago", minutes.buf);
+	}
+	strbuf_release(&minutes);
+}
+
+/* Burn-rate alerts of one `slo:` alert: for each window pair a burst it alone fires on and a
+ * burst only its long window sees (silent); then an error ratio 10% short of each alert's slowest
+ * pair, held steady (silent). */
 static void burn_rate_tests(struct test_file *file, const struct promrule_alert_group *group,
 			    const struct model_alert *source, const struct model_threshold *threshold)
 {
@@ -545,76 +784,91 @@ static void burn_rate_tests(struct test_file *file, const struct promrule_alert_
 		return;
 	}
 	double budget = 1 - threshold->objective.value;
-	double ratios[PROMRULE_BURN_WINDOW_COUNT + 2];
-	const char *purposes[PROMRULE_BURN_WINDOW_COUNT + 2];
-	const char *windows[PROMRULE_BURN_WINDOW_COUNT + 2];
-	size_t ratio_count = 0;
-	for (size_t w = 0; w < PROMRULE_BURN_WINDOW_COUNT; w++) {
-		ratios[ratio_count] = 1.1 * promrule_burn_factor(&promrule_burn_windows[w], threshold->window.value) * budget;
-		purposes[ratio_count] = "fires burning past";
-		windows[ratio_count++] = promrule_burn_windows[w].long_window;
+	struct burn_pair pairs[PROMRULE_BURN_WINDOW_COUNT];
+	for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT; p++) {
+		const struct promrule_burn_window *window = &promrule_burn_windows[p];
+		double short_seconds = 0;
+		model_parse_duration(window->short_window, &short_seconds);
+		pairs[p].window = window;
+		pairs[p].long_minutes = (long)(window->long_seconds / 60);
+		pairs[p].short_minutes = (long)(short_seconds / 60);
+		pairs[p].limit = promrule_burn_factor(window, threshold->window.value) * budget;
 	}
+	struct strbuf name;
+	strbuf_init(&name);
+	for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT; p++) {
+		const struct burn_pair *pair = &pairs[p];
+		bool page = pair->window->level == MODEL_LEVEL_CRITICAL;
+		struct strbuf factor;
+		strbuf_init(&factor);
+		number_format(promrule_burn_factor(pair->window, threshold->window.value), &factor);
+		struct burst burst;
+		bool alone = find_burst(pairs, p, BURST_ALONE, &burst) == 0;
+		if (alone || find_burst(pairs, p, BURST_WITH_OTHERS, &burst) == 0) {
+			strbuf_reset(&name);
+			strbuf_addf(&name, "%s: %s %s/%s pair burns past %sx (error ratio ", source->name.text,
+				    alone ? "only the" : "the", pair->window->long_window, pair->window->short_window, factor.buf);
+			number_format(burst.errors_per_minute / BURN_REQUESTS_PER_MINUTE, &name);
+			strbuf_addch(&name, ' ');
+			burst_span(&burst, &name);
+			strbuf_addch(&name, ')');
+			/* a pair no burst isolates: e.g. r3d >= r1d / 3 > 1x whenever r1d > 3x, so the
+			 * 3d/6h pair burns whenever 1d/2h does; the test names who burns with it */
+			for (size_t other = 0; !alone && other < PROMRULE_BURN_WINDOW_COUNT; other++)
+				if (other != p && pair_state(&pairs[other], &burst) == PAIR_BURNING)
+					strbuf_addf(&name, ", with the %s/%s pair", pairs[other].window->long_window,
+						    pairs[other].window->short_window);
+			strbuf_addf(&name, ": %s", page ? "pages" : "tickets");
+			add_burst_test(file, group, source, threshold, pairs, &series, &burst, name.buf);
+		}
+		if (find_burst(pairs, p, BURST_LONG_ONLY, &burst) == 0) {
+			strbuf_reset(&name);
+			strbuf_addf(&name, "%s: %s burns past %sx but %s does not (error ratio ", source->name.text,
+				    pair->window->long_window, factor.buf, pair->window->short_window);
+			number_format(burst.errors_per_minute / BURN_REQUESTS_PER_MINUTE, &name);
+			strbuf_addch(&name, ' ');
+			burst_span(&burst, &name);
+			strbuf_addf(&name, "): no %s", page ? "page" : "ticket");
+			add_burst_test(file, group, source, threshold, pairs, &series, &burst, name.buf);
+		}
+		strbuf_release(&factor);
+	}
+
+	/* steady burns just short of each alert's slowest pair: silent */
 	static const enum model_level levels[] = { MODEL_LEVEL_CRITICAL, MODEL_LEVEL_WARNING };
+	const long eval_minutes = 60; /* a step of BURN_EVALUATION_INTERVAL */
+	const double requests_per_minute = 1000;
 	for (size_t l = 0; l < 2; l++) {
 		double slowest = INFINITY;
 		const char *slowest_window = NULL;
-		for (size_t w = 0; w < PROMRULE_BURN_WINDOW_COUNT; w++) {
-			double factor = promrule_burn_factor(&promrule_burn_windows[w], threshold->window.value);
-			if (promrule_burn_windows[w].level == levels[l] && factor < slowest) {
-				slowest = factor;
-				slowest_window = promrule_burn_windows[w].long_window;
+		for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT; p++)
+			if (pairs[p].window->level == levels[l] && pairs[p].limit < slowest) {
+				slowest = pairs[p].limit;
+				slowest_window = pairs[p].window->long_window;
 			}
-		}
-		ratios[ratio_count] = 0.9 * slowest * budget;
-		purposes[ratio_count] = levels[l] == MODEL_LEVEL_CRITICAL ? "does not page short of" : "does not ticket short of";
-		windows[ratio_count++] = slowest_window;
-	}
-	const long eval_minutes = 30;
-	const double requests_per_minute = 1000;
-	struct strbuf name;
-	strbuf_init(&name);
-	for (size_t r = 0; r < ratio_count; r++) {
-		double ratio = ratios[r];
-		bool repeated = false;
-		for (size_t earlier = 0; earlier < r; earlier++)
-			repeated = repeated || (fabs(ratios[earlier] - ratio) < 1e-12 && strcmp(purposes[earlier], purposes[r]) == 0);
-		if (repeated || ratio >= 1)
-			continue; /* a ratio of 1 or more cannot be produced: every request failing is 1 */
+		double ratio = 0.9 * slowest;
+		if (ratio >= 1)
+			continue; /* every request failing is a ratio of 1 */
 		double errors_per_minute = as_written(ratio * requests_per_minute);
 		double other_per_minute = as_written(series.errors_in_total ? requests_per_minute - errors_per_minute
 									    : requests_per_minute);
 		double measured = series.errors_in_total ? errors_per_minute / (errors_per_minute + other_per_minute)
 							 : errors_per_minute / other_per_minute;
-		/* what the alert's sample carries: the recorded ratio's labels */
-		struct series sample = { 0 };
-		sample.metric = xstrdup("slo:sli_error:ratio_rate1h");
-		const char *job = series_get(&series.errors, "job");
-		if (job)
-			series_set(&sample, "job", job);
-		series_set(&sample, "slo", threshold->name.text);
-		json_t *expected = json_array();
-		for (size_t a = 0; a < group->alert_count; a++) {
-			const struct promrule_alert *alert = &group->alerts[a];
-			if (alert->source == source && alert->kind == PROMRULE_BURN_RATE && burn_trips(threshold, alert->level, measured)) {
-				free(sample.metric);
-				sample.metric = xstrdup(alert->level == MODEL_LEVEL_CRITICAL ? "slo:sli_error:ratio_rate1h"
-											    : "slo:sli_error:ratio_rate1d");
-				json_array_append_new(expected, expected_alert(file, alert->rule, measured, &sample));
-			}
-		}
-		series_release(&sample);
 		json_t *series_list = json_array();
 		json_array_append_new(series_list, series_entry(&series.errors, 0, errors_per_minute, (int)eval_minutes + 10));
 		json_array_append_new(series_list, series_entry(&series.other, 0, other_per_minute, (int)eval_minutes + 10));
 		strbuf_reset(&name);
 		strbuf_addf(&name, "%s: error ratio ", source->name.text);
 		number_format(ratio, &name);
-		strbuf_addf(&name, " %s the %s burn rate", purposes[r], windows[r]);
+		strbuf_addf(&name, " %s the %s burn rate", levels[l] == MODEL_LEVEL_CRITICAL ? "does not page short of" : "does not ticket short of",
+			    slowest_window);
 		json_t *checks = json_array();
 		struct strbuf time;
 		strbuf_init(&time);
 		minutes_text(eval_minutes, &time);
-		json_array_append_new(checks, alert_check(time.buf, source->name.text, expected));
+		json_array_append_new(checks, alert_check(time.buf, source->name.text,
+							  expected_burn_alerts(file, group, source, threshold, pairs, NULL,
+									       measured, series_get(&series.errors, "job"))));
 		strbuf_release(&time);
 		json_array_append_new(file->tests, json_pack("{s:s, s:s, s:o, s:o}", "name", name.buf, "interval", "1m",
 							    "input_series", series_list, "alert_rule_test", checks));
@@ -623,10 +877,13 @@ static void burn_rate_tests(struct test_file *file, const struct promrule_alert_
 	slo_series_release(&series);
 }
 
+/* `eval_order` (taken): group names promtool must evaluate first to last at each step, or NULL. */
 static void add_test_file(struct emit_output *output, const struct model_alert *source, struct test_file *file,
-			  bool with_recording, struct diag_list *diags)
+			  bool with_recording, const char *evaluation_interval, json_t *eval_order,
+			  struct diag_list *diags)
 {
 	if (!file->ok) {
+		json_decref(eval_order);
 		struct diag *diag = diag_add(diags, DIAG_WARNING, "emit-promtest-untestable", source->name.location.file,
 					     source->name.location.line, source->name.location.col,
 					     "no promtool test generated for alert '%s': %s", source->name.text, file->problem);
@@ -634,14 +891,18 @@ static void add_test_file(struct emit_output *output, const struct model_alert *
 				    "$labels.NAME and the humanize functions in its templates");
 		return;
 	}
-	if (json_array_size(file->tests) == 0)
+	if (json_array_size(file->tests) == 0) {
+		json_decref(eval_order);
 		return;
+	}
 	json_t *rule_files = json_array();
 	json_array_append_new(rule_files, json_string("../alerts.yaml"));
 	if (with_recording)
 		json_array_append_new(rule_files, json_string("../recording.yaml"));
-	json_t *document = json_pack("{s:o, s:s, s:O}", "rule_files", rule_files, "evaluation_interval", "1m", "tests",
-				     file->tests);
+	json_t *document = json_pack("{s:o, s:s}", "rule_files", rule_files, "evaluation_interval", evaluation_interval);
+	if (eval_order)
+		json_object_set_new(document, "group_eval_order", eval_order);
+	json_object_set(document, "tests", file->tests);
 	char *header = xasprintf("Generated by goosec from alert '%s' of %s.\n"
 				 "Run with: promtool test rules %s.yaml",
 				 source->name.text, source->name.location.file ? source->name.location.file : "the tree",
@@ -680,7 +941,16 @@ void emit_promtool_tests(const struct emit_context *context, struct emit_output 
 			} else {
 				burn_rate_tests(&file, group, alert->source, alert->threshold);
 			}
-			add_test_file(output, alert->source, &file, alert->kind == PROMRULE_BURN_RATE, diags);
+			/* the SLO's error ratios are recorded before the alerts read them, at every step */
+			json_t *eval_order = NULL;
+			if (alert->kind == PROMRULE_BURN_RATE) {
+				char *recording_group = xasprintf("slo:%s", alert->threshold->name.text);
+				eval_order = json_pack("[s, s]", recording_group,
+						       json_string_value(json_object_get(group->group, "name")));
+				free(recording_group);
+			}
+			bool burn = alert->kind == PROMRULE_BURN_RATE;
+			add_test_file(output, alert->source, &file, burn, burn ? BURN_EVALUATION_INTERVAL : "1m", eval_order, diags);
 			json_decref(file.tests);
 			free(file.problem);
 		}

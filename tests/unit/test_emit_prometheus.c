@@ -230,11 +230,49 @@ START_TEST(test_slo_thirty_days)
 	expect_contains(recording, "      - record: slo:error_budget:ratio\n"
 				   "        expr: vector(0.001)\n");
 	const char *tests = file_text(&built, "monitoring/prometheus/tests/ApiBudgetBurn.yaml");
-	expect_contains(tests, "  - \"../recording.yaml\"\n");
-	expect_contains(tests, "      - series: http_requests_total{code=\"500\", job=\"api\"}\n"
-			       "        values: 0+15.84x40\n"
+	expect_contains(tests, "  - \"../recording.yaml\"\n"
+			       "evaluation_interval: 1h\n"
+			       "group_eval_order:\n"
+			       "  - slo:api_availability\n"
+			       "  - api.slo\n");
+	/* 1h/5m alone: 3 days of history, errors at 1.1 x 14.4 x 0.001 of the requests for the last
+	 * hour (12 samples of 5m): 6h sees 2.64x (< 6x), 1d 0.66x (< 3x), 3d 0.22x (< 1x) */
+	expect_contains(tests, "  - name: \"ApiBudgetBurn: only the 1h/5m pair burns past 14.4x (error ratio 0.01584 from 1h ago until now): pages\"\n"
+			       "    interval: 5m\n"
+			       "    input_series:\n"
+			       "      - series: http_requests_total{code=\"500\", job=\"api\"}\n"
+			       "        values: 0 0+0x851 7920+7920x11 95040+0x1\n"
 			       "      - series: http_requests_total{job=\"api\"}\n"
-			       "        values: 0+984.16x40\n");
+			       "        values: 0 500000+500000x851 426492080+492080x11 432404960+500000x1\n"
+			       "    alert_rule_test:\n"
+			       "      - eval_time: 3d\n"
+			       "        alertname: ApiBudgetBurn\n"
+			       "        exp_alerts:\n"
+			       "          - exp_labels:\n"
+			       "              job: api\n"
+			       "              slo: api_availability\n"
+			       "              severity: critical\n"
+			       "            exp_annotations:\n"
+			       "              runbook_url: https://runbooks.example.com/api/budget\n");
+	/* the same hour's burst stopping 5m before: 1h still past 14.4x, 5m sees nothing */
+	expect_contains(tests, "  - name: \"ApiBudgetBurn: 1h burns past 14.4x but 5m does not (error ratio 0.01728 from 1h to 5m ago): no page\"\n"
+			       "    interval: 5m\n"
+			       "    input_series:\n"
+			       "      - series: http_requests_total{code=\"500\", job=\"api\"}\n"
+			       "        values: 0 0+0x851 8640+8640x10 95040+0x2\n");
+	expect_contains(tests, "        values: 0 500000+500000x851 426491360+491360x10 431904960+500000x2\n"
+			       "    alert_rule_test:\n"
+			       "      - eval_time: 3d\n"
+			       "        alertname: ApiBudgetBurn\n"
+			       "        exp_alerts: []\n");
+	expect_contains(tests, "\"ApiBudgetBurn: only the 6h/30m pair burns past 6x (error ratio 0.0066 from 6h ago until now): pages\"");
+	expect_contains(tests, "\"ApiBudgetBurn: 6h burns past 6x but 30m does not (error ratio 0.0072 from 6h to 30m ago): no page\"");
+	/* r3d >= r1d / 3 and r6h >= r2h / 3: whenever 1d/2h burns past 3x, 3d/6h burns past 1x */
+	expect_contains(tests, "\"ApiBudgetBurn: the 1d/2h pair burns past 3x (error ratio 0.0033 from 1d ago until now), with the 3d/6h pair: tickets\"");
+	/* 2h stays quiet only if 6h does too (else 3d/6h tickets): the burst ends 6h before */
+	expect_contains(tests, "\"ApiBudgetBurn: 1d burns past 3x but 2h does not (error ratio 0.0044 from 1d to 6h ago): no ticket\"");
+	expect_contains(tests, "\"ApiBudgetBurn: only the 3d/6h pair burns past 1x (error ratio 0.0011 from 3d ago until now): tickets\"");
+	expect_contains(tests, "\"ApiBudgetBurn: 3d burns past 1x but 6h does not (error ratio 0.0012 from 3d to 6h ago): no ticket\"");
 	expect_contains(tests, "error ratio 0.0009 does not ticket short of the 3d burn rate");
 	built_release(&built);
 }
@@ -256,6 +294,19 @@ START_TEST(test_slo_seven_days)
 	const char *recording = file_text(&built, "monitoring/prometheus/recording.yaml");
 	expect_contains(recording, "expr: vector(0.995)\n");
 	expect_contains(recording, "expr: vector(0.005)\n");
+	/* with both ticket pairs at 1x, each is isolated by where its burst sits */
+	const char *tests = file_text(&built, "monitoring/prometheus/tests/ApiBudgetBurn.yaml");
+	expect_contains(tests, "\"ApiBudgetBurn: only the 1h/5m pair burns past 3.36x (error ratio 0.01848 from 1h ago until now): pages\"");
+	expect_contains(tests, "\"ApiBudgetBurn: only the 6h/30m pair burns past 1.4x (error ratio 0.0077 from 6h ago until now): pages\"");
+	expect_contains(tests, "\"ApiBudgetBurn: only the 1d/2h pair burns past 1x (error ratio 0.0055 from 1d ago until now): tickets\"");
+	expect_contains(tests, "\"ApiBudgetBurn: 1d burns past 1x but 2h does not (error ratio 0.006 from 1d to 2h ago): no ticket\"");
+	expect_contains(tests, "\"ApiBudgetBurn: only the 3d/6h pair burns past 1x (error ratio 0.006 from 3d to 30m ago): tickets\"\n"
+			       "    interval: 5m\n"
+			       "    input_series:\n"
+			       "      - series: http_requests_total{code=\"500\", job=\"api\"}\n"
+			       "        values: 0 3000+3000x857 2574000+0x7\n");
+	expect_contains(tests, "\"ApiBudgetBurn: 3d burns past 1x but 6h does not (error ratio 0.006 from 3d to 6h ago): no ticket\"");
+	ck_assert_ptr_null(strstr(tests, ", with the "));
 	built_release(&built);
 }
 END_TEST
@@ -296,6 +347,76 @@ START_TEST(test_recording_rules_pass_through)
 }
 END_TEST
 
+/* Group options come from the model: a positive limit is kept (0 means none and is dropped),
+ * group labels go into every rule unless the rule sets the label itself, and query_offset is
+ * refused at its own position. */
+START_TEST(test_group_options)
+{
+	struct built built;
+	build(&built,
+	      "thresholds:\n"
+	      "  api_latency_p95: { service: api, unit: seconds, direction: above, warning: 250ms }\n",
+	      "groups:\n"
+	      "  - name: api.alerts\n"
+	      "    limit: 5\n"
+	      "    labels: { tier: gold, team: core }\n"
+	      "    rules:\n"
+	      "      - alert: ApiSlow\n"
+	      "        expr: job:http_request_duration_seconds:p95{job=\"api\"}\n"
+	      "        threshold: api_latency_p95\n"
+	      "        labels: { team: api }\n"
+	      "        annotations: { runbook_url: https://runbooks.example.com/api/slow }\n"
+	      "  - name: api.more\n"
+	      "    limit: 0\n"
+	      "    query_offset: 30s\n"
+	      "    rules:\n"
+	      "      - alert: ApiDown\n"
+	      "        expr: up{job=\"api\"} == 0\n"
+	      "        labels: { severity: critical }\n"
+	      "        annotations: { runbook_url: https://runbooks.example.com/api/down }\n");
+	ck_assert_str_eq(file_text(&built, "monitoring/prometheus/alerts.yaml"),
+			 "# Generated by goosec from monitoring/prometheus/alerts.yaml, monitoring/config/thresholds.yaml.\n"
+			 "# Do not edit: change the inputs and run 'goosec build'.\n"
+			 "groups:\n"
+			 "  - name: api.alerts\n"
+			 "    limit: 5\n"
+			 "    rules:\n"
+			 "      - alert: ApiSlow\n"
+			 "        expr: job:http_request_duration_seconds:p95{job=\"api\"} > 0.25\n"
+			 "        labels:\n"
+			 "          severity: warning\n"
+			 "          team: api\n"
+			 "          tier: gold\n"
+			 "          threshold_name: api_latency_p95\n"
+			 "        annotations:\n"
+			 "          runbook_url: https://runbooks.example.com/api/slow\n"
+			 "          threshold: \"0.25\"\n"
+			 "  - name: api.more\n"
+			 "    rules:\n"
+			 "      - alert: ApiDown\n"
+			 "        expr: up{job=\"api\"} == 0\n"
+			 "        labels:\n"
+			 "          severity: critical\n"
+			 "        annotations:\n"
+			 "          runbook_url: https://runbooks.example.com/api/down\n");
+	size_t found = 0;
+	for (size_t i = 0; i < built.tree.diags.count; i++) {
+		const struct diag *diag = &built.tree.diags.items[i];
+		if (strcmp(diag->rule, "emit-prometheus-query-offset") != 0)
+			continue;
+		found++;
+		ck_assert_int_eq(diag->severity, DIAG_ERROR);
+		ck_assert_ptr_nonnull(strstr(diag->file, "monitoring/prometheus/alerts.yaml"));
+		ck_assert_int_eq(diag->line, 13);
+		ck_assert_int_eq(diag->col, 19);
+		ck_assert_str_eq(diag->message, "group 'api.more' sets query_offset, which Prometheus 2.42 does not know");
+	}
+	/* reported by the rules backend; the tests backend builds the rules again silently */
+	ck_assert_uint_eq(found, 1);
+	built_release(&built);
+}
+END_TEST
+
 static Suite *emit_prometheus_suite(void)
 {
 	Suite *suite = suite_create("emit_prometheus");
@@ -305,6 +426,7 @@ static Suite *emit_prometheus_suite(void)
 	tcase_add_test(tcase, test_slo_thirty_days);
 	tcase_add_test(tcase, test_slo_seven_days);
 	tcase_add_test(tcase, test_recording_rules_pass_through);
+	tcase_add_test(tcase, test_group_options);
 	suite_add_tcase(suite, tcase);
 	return suite;
 }
