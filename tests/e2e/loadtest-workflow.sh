@@ -85,11 +85,14 @@ make_tree() {
 	mkdir -p "$tree"
 	(cd "$source_root" && cp -r goose.yaml load-test monitoring golden-goose security "$tree"/)
 	rm -rf "$tree/load-test/reports"/*
-	sed -i -E 's/duration: [0-9]+s \}/duration: 500ms }/; s/duration: 60s$/duration: 2s/; s/duration: 2h$/duration: 1s/' \
-		"$tree/load-test/config/stress-test.yaml"
+	# rates cut to a quarter too: the test machine is shared, and latency counts from the intended
+	# send time, so a starved client would measure its own starvation
+	sed -i -E 's/duration: [0-9]+s \}/duration: 500ms }/; s/duration: 60s$/duration: 2s/; s/duration: 2h$/duration: 1s/;
+		s/rate: 200$/rate: 50/; s/rate: 150$/rate: 40/; s/target: 500,/target: 120,/; s/target: 800,/target: 200,/;
+		s/target: 1500,/target: 300,/g; s/target: 100,/target: 30,/g' "$tree/load-test/config/stress-test.yaml"
 	sed -i -E "s#^(  base_url: http://127\\.0\\.0\\.1:)[0-9]+#\\1$port#" "$tree/golden-goose/stages/compliance.yaml"
 	# a baseline a loopback nginx on a busy test machine meets with room to spare
-	jq '.scenarios[].requests[] |= (.p50_ms = 100 | .p95_ms = 200 | .p99_ms = 400)' \
+	jq '.scenarios[].requests[] |= (.p50_ms = 250 | .p95_ms = 500 | .p99_ms = 1000)' \
 		"$source_root/load-test/baseline/compliance.json" >"$tree/load-test/baseline/compliance.json"
 }
 
@@ -116,7 +119,7 @@ GOOD_PORT=$PORT
 good=$E2E_TMP/good
 make_tree "$good" "$PORT"
 check "fixture tree builds" 0 "" -- build_tree "$good"
-check_contains "show: the shortened baseline scenario" 0 "duration_ms=2000" -- "$GOOSEC" plan show "$good/build/plans/loadtest-compliance.plan"
+check_contains "show: the shortened baseline scenario" 0 "rate=50  duration_ms=2000" -- "$GOOSEC" plan show "$good/build/plans/loadtest-compliance.plan"
 baseline_before=$(sha256sum <"$good/load-test/baseline/compliance.json")
 apply_loadtest "$good" >"$E2E_TMP/good.out" 2>"$E2E_TMP/good.err"
 status=$?
@@ -146,12 +149,12 @@ check "report.json: the baseline's digest and the plan's agree" 0 "$(sha256sum "
 check "report.json: baseline compared per request and metric (2 scenarios x 3 requests x 4 metrics)" 0 "24" -- \
 	jq -r '.baseline.comparisons | length' "$report"
 responses=$(jq '.scenarios[0].responses' "$report")
-if [ "$responses" -ge 380 ] && [ "$responses" -le 420 ]; then pass "baseline scenario: 200 req/s for 2 s gave $responses responses"; else fail "baseline scenario: about 400 responses" "got $responses"; fi
+if [ "$responses" -ge 95 ] && [ "$responses" -le 105 ]; then pass "baseline scenario: 50 req/s for 2 s gave $responses responses"; else fail "baseline scenario: about 100 responses" "got $responses"; fi
 check "report.json: no error in any scenario" 0 "0" -- jq '[.scenarios[].errors] | add' "$report"
 check "report.json: merged histogram counts every response" 0 "true" -- \
 	jq '.histogram.count == ([.scenarios[].responses] | add) and (.histogram.buckets | length) > 0' "$report"
 check "report.json: a per-second series per scenario with target rates" 0 "true" -- \
-	jq '(.scenarios[0].series | length) >= 2 and .scenarios[0].series[0].target_rate == 200' "$report"
+	jq '(.scenarios[0].series | length) >= 2 and .scenarios[0].series[0].target_rate == 50' "$report"
 check "junit.xml: 14 testcases (3 criteria x 4 scenarios + 2 baseline), no failure" 0 \
 	'<testsuites name="Load test of ledger-api on compliance" tests="14" failures="0" errors="0" skipped="0"' -- \
 	sh -c "sed -n 2p '$dir/junit.xml' | sed -E 's/ time=.*//'"
@@ -170,6 +173,17 @@ check "the registry records the verdict" 0 "true 0" -- \
 	jq -r '"\(.stages.compliance.last_loadtest.passed) \(.stages.compliance.last_loadtest.figures.error_ratio)"' "$good/.goose/run/stages.json"
 check "no progress line when stdout is not a terminal" 1 "" -- grep -F 'req/s' "$E2E_TMP/good.out"
 check_contains "applying again: already applied" 0 "already applied" -- apply_loadtest "$good"
+
+# the documented entry point: run-load-test.sh builds the tree it lives in and applies the plan
+scripted=$E2E_TMP/scripted
+make_tree "$scripted" "$GOOD_PORT"
+check_contains "run-load-test.sh compliance: build, apply, report folder named" 0 "run-load-test: report in load-test/reports/dr/20261126T020000Z-" -- \
+	env GOOSEC="$GOOSEC" GOOSE_RUN="$RUNNER" GOOSE_LOADTEST_UNSIGNED=1 SOURCE_DATE_EPOCH=$NOW \
+	bash "$scripted/load-test/scripts/run-load-test.sh" compliance --now "$WINDOW_NOW"
+check "run-load-test.sh: the four report files in the tree it lives in" 0 "4" -- \
+	sh -c "ls '$scripted'/load-test/reports/dr/*/ | grep -cE '^(report.json|junit.xml|summary.md|report.html)\$'"
+check_contains "run-load-test.sh: no signing key and no opt-out is a usage error" 2 "GOOSEC_SIGNING_KEY_FILE" -- \
+	env -u GOOSEC_SIGNING_KEY_FILE GOOSEC="$GOOSEC" GOOSE_RUN="$RUNNER" bash "$scripted/load-test/scripts/run-load-test.sh" compliance
 
 # the promotion gates read the verdict recorded for the compliance stage
 mkdir -p "$E2E_TMP/keys"
