@@ -654,6 +654,64 @@ START_TEST(test_backend_complete_dashboard_without_uid)
 }
 END_TEST
 
+/* Dashboard and panel presentation fields, as the model read them: what is written is kept
+ * (an empty tags list stays empty, numbers keep their integer-ness), what is not gets defaults. */
+static const char tree_presented[] =
+	"{ \"uid\": \"presented\", \"title\": \"Presented\", \"service\": \"api\", \"description\": \"what it shows\",\n"
+	"  \"tags\": [], \"refresh\": \"1m\", \"time\": { \"from\": \"now-1d\", \"to\": \"now-1h\" },\n"
+	"  \"rows\": [ { \"title\": \"Only\", \"panels\": [\n"
+	"    { \"title\": \"shown\", \"type\": \"timeseries\", \"query\": \"up\", \"description\": \"a panel\",\n"
+	"      \"min\": 0, \"max\": 1e3, \"decimals\": 3, \"stack\": true, \"width\": 8, \"height\": 5 },\n"
+	"    { \"title\": \"plain\", \"type\": \"timeseries\", \"query\": \"up\", \"max\": 2.5, \"stack\": false } ] } ] }\n";
+
+START_TEST(test_backend_presentation_fields)
+{
+	struct built_tree built;
+	build_tree(&built, tree_presented);
+	const struct emit_file *file = emit_output_find(&built.output, "monitoring/grafana/dashboards/presented.json");
+	ck_assert_ptr_nonnull(file);
+	/* integers stay integers, a number written with an exponent stays a real */
+	ck_assert_ptr_nonnull(strstr(file->data, "\"decimals\": 3,"));
+	ck_assert_ptr_nonnull(strstr(file->data, "\"max\": 1000.0,"));
+	ck_assert_ptr_nonnull(strstr(file->data, "\"min\": 0,"));
+	json_t *dashboard = emitted(&built, "presented");
+	ck_assert_str_eq(json_string_value(json_object_get(dashboard, "description")), "what it shows");
+	ck_assert_int_eq(json_array_size(json_object_get(dashboard, "tags")), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(dashboard, "refresh")), "1m");
+	const json_t *time = json_object_get(dashboard, "time");
+	ck_assert_str_eq(json_string_value(json_object_get(time, "from")), "now-1d");
+	ck_assert_str_eq(json_string_value(json_object_get(time, "to")), "now-1h");
+	json_t *all = json_array();
+	collect_panels(json_object_get(dashboard, "panels"), all);
+	ck_assert_int_eq(json_array_size(all), 3);
+	const json_t *row = json_array_get(all, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(row, "title")), "Only");
+	ck_assert(json_is_false(json_object_get(row, "collapsed")));
+	const json_t *shown = panel_titled(all, "shown");
+	ck_assert_str_eq(json_string_value(json_object_get(shown, "description")), "a panel");
+	const json_t *grid = json_object_get(shown, "gridPos");
+	ck_assert_int_eq(json_integer_value(json_object_get(grid, "w")), 8);
+	ck_assert_int_eq(json_integer_value(json_object_get(grid, "h")), 5);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(defaults_of(shown), "custom"), "stacking"), "mode")), "normal");
+	const json_t *plain = panel_titled(all, "plain");
+	ck_assert(json_real_value(json_object_get(defaults_of(plain), "max")) == 2.5);
+	ck_assert_ptr_null(json_object_get(json_object_get(defaults_of(plain), "custom"), "stacking"));
+	ck_assert_ptr_null(json_object_get(defaults_of(plain), "min"));
+	ck_assert_ptr_null(json_object_get(plain, "description"));
+	/* the other dashboard wrote none of them: the service as its tag, 30s, the last 6 hours */
+	json_t *api = emitted(&built, "goose-api");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(api, "tags"), 0)), "api");
+	ck_assert_int_eq(json_array_size(json_object_get(api, "tags")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(api, "refresh")), "30s");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(api, "time"), "from")), "now-6h");
+	ck_assert_ptr_null(json_object_get(api, "description"));
+	json_decref(api);
+	json_decref(all);
+	json_decref(dashboard);
+	release_tree(&built);
+}
+END_TEST
+
 START_TEST(test_backend_deterministic)
 {
 	struct built_tree first, second;
@@ -691,6 +749,7 @@ Suite *emit_grafana_suite(void)
 	tcase_add_test(backend, test_backend_service_overviews);
 	tcase_add_test(backend, test_backend_pass_through);
 	tcase_add_test(backend, test_backend_complete_dashboard_without_uid);
+	tcase_add_test(backend, test_backend_presentation_fields);
 	tcase_add_test(backend, test_backend_deterministic);
 	suite_add_tcase(suite, backend);
 	return suite;
