@@ -60,6 +60,26 @@ check "an unsigned bundle is refused" 1 \
 	"$E2E_TMP/unsigned.bundle: error: unsigned bundle: the statement carries no signature [evidence-unsigned]" -- \
 	"$GOOSEC" evidence verify "$E2E_TMP/unsigned.bundle" --trust "$PUB"
 
+# ---- retention from the collection rules reaches the plans ----
+
+tree=$E2E_TMP/tree
+mkdir "$tree"
+cp -r "$source_root"/goose.yaml "$source_root"/load-test "$source_root"/monitoring "$source_root"/golden-goose "$source_root"/security "$tree"/
+printf 'retention:\n  evidence: { keep_last: 50, max_age: 400d }\n  reports: { keep_last: 20 }\n' >>"$tree/security/audit/collection-rules.yaml"
+"$GOOSEC" build --unsigned --no-cache -o "$tree/out" "$tree" >/dev/null 2>&1 || fail "build of the tree with retention"
+check "the plans' evidence.collect steps carry the retention of collection-rules.yaml" 0 \
+"generate-compliance-evidence {'keep_last': 50, 'max_age_ms': 34560000000} build
+store-report {'keep_last': 20, 'max_age_ms': None} None" -- python3 - "$tree/out/plans/promote-sandbox-to-compliance.plan" "$tree/out/plans/loadtest-compliance.plan" <<'PY'
+import base64, json, sys
+for path in sys.argv[1:]:
+    payload = json.loads(base64.b64decode(json.load(open(path))["payload"]))
+    for step in payload["steps"]:
+        if step["action"] == "evidence.collect":
+            print(step["id"], step["args"].get("retention"), step["args"].get("build_dir"))
+PY
+sed -i 's/reports: { keep_last: 20 }/reports: { keep_lats: 20 }/' "$tree/security/audit/collection-rules.yaml"
+check_contains "a misspelt retention key is a schema error" 1 "unknown property 'keep_lats'" -- "$GOOSEC" lint --no-cache "$tree"
+
 # ---- openssl verifies the DSSE signature over the PAE bytes on its own ----
 
 zstd -dc "$bundle" | tail -n 1 >"$E2E_TMP/envelope.json"
