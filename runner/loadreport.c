@@ -1089,11 +1089,12 @@ static void add_chart(struct strbuf *out, const char *title, const char *unit, c
 		}
 		strbuf_addstr(out, "\"/>\n");
 	}
-	double legend_x = CHART_LEFT + 200;
+	/* the legend sits right-aligned, clear of the title */
+	double legend_x = CHART_WIDTH - CHART_RIGHT - 80.0 * (double)line_count;
 	for (size_t l = 0; l < line_count; l++) {
 		strbuf_addf(out, "<rect x=\"%.1f\" y=\"8\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"18\" class=\"axis\">%s</text>",
 			    legend_x, lines[l].color, legend_x + 16, lines[l].label);
-		legend_x += 90;
+		legend_x += 80;
 	}
 	if (points == 0)
 		strbuf_addf(out, "<text x=\"%d\" y=\"%d\" class=\"axis\">no data</text>", CHART_WIDTH / 2, CHART_HEIGHT / 2);

@@ -13,6 +13,7 @@ NGINX=${NGINX:-$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)}
 SLOW_HTTP=${GOOSE_TEST_OUT:-.build/default}/tests/slow_http
 NGINX_PIDS=""
 SLOW_PID=""
+# LT_KEEP=1 keeps the temporary folder (trees, reports, logs) for inspection
 cleanup() {
 	local pid
 	for pid in $NGINX_PIDS $SLOW_PID; do kill "$pid" 2>/dev/null; done
