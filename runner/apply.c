@@ -161,6 +161,8 @@ static bool evaluate_gate(struct run *run, const char *name, const json_t *gate,
 		passed = steps_gate_rollback_tested(&run->context, gate, reason);
 	} else if (strcmp(name, "evidence_complete") == 0) {
 		passed = steps_gate_evidence_complete(&run->context, gate, reason);
+	} else if (strcmp(name, "security_scan") == 0) {
+		passed = steps_gate_security_scan(&run->context, gate, reason);
 	} else {
 		/* load-test, baseline, rollback-test and scan results come from steps not built yet */
 		passed = false;

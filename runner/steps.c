@@ -592,6 +592,8 @@ enum steps_outcome steps_run(struct steps_context *context, const json_t *step, 
 		return steps_evidence_collect(context, args, *detail, error);
 	if (strcmp(action, "loadtest.run") == 0)
 		return steps_loadtest(context, id, args, *detail, error);
+	if (strcmp(action, "sbom.scan") == 0)
+		return steps_sbom_scan(context, args, *detail, error);
 	/* loadtest.run, sbom.scan, evidence.collect: later issues; never pass silently */
 	return fail(error, xasprintf("action '%s' is not implemented", action));
 }

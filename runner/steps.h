@@ -101,6 +101,13 @@ bool steps_loadtest_gate(struct state_dir *state, const struct plan_reader_plan 
 bool steps_performance_baseline_gate(struct state_dir *state, const struct plan_reader_plan *plan, const json_t *gate,
 				     char **reason);
 
+/* sbom.scan (steps_scan.c): the SBOMs and database checked against the plan's digests, enriched
+ * and scanned with the plan's waivers at `now`; the result goes to <run_dir>/scan.json. Findings
+ * never fail the step (the security_scan gate reads them); errors do. The gate passes when that
+ * result holds no unwaived finding at or above the gate's fail_on; `*reason` is set either way. */
+enum steps_outcome steps_sbom_scan(struct steps_context *context, const json_t *args, json_t *detail, char **error);
+bool steps_gate_security_scan(struct steps_context *context, const json_t *gate, char **reason);
+
 /* The files_match check of stage.validate: NULL when `dir` hashes as the snapshot this run
  * restored recorded at create time, else the reason (caller frees). */
 char *steps_snapshot_files_match(struct steps_context *context, const char *dir);
