@@ -451,10 +451,9 @@ static void rate(const struct osv_record *record, struct scan_finding *finding)
 	for (size_t i = 0; i < record->severity_count; i++) {
 		if (strncmp(record->severities[i].type, "CVSS_V", 6) != 0)
 			continue;
-		struct cvss_vector vector;
-		if (cvss_parse(record->severities[i].score, &vector, NULL) != CVSS_OK)
-			continue; /* v2, v4 until scored, malformed: no score from this one */
-		int tenths = cvss_base_score_tenths(&vector);
+		int tenths;
+		if (cvss_vector_base_score(record->severities[i].score, &tenths, NULL) != CVSS_OK)
+			continue; /* v2 or malformed: no score from this one */
 		if (tenths > finding->score_tenths) {
 			finding->score_tenths = tenths;
 			free(finding->vector);

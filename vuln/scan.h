@@ -18,8 +18,8 @@
 #include "osv.h"
 #include "sbom.h"
 
-/* Ordered: a threshold is met by every severity at or above it. UNKNOWN (no vector goosec can
- * score and no database rating) is ranked above CRITICAL for thresholds: a vulnerability whose
+/* Ordered: a threshold is met by every severity at or above it. UNKNOWN (no CVSS v3.x or v4.0
+ * vector goosec can score, and no database rating) is ranked above CRITICAL for thresholds: a vulnerability whose
  * severity cannot be told is never assumed harmless. */
 enum scan_severity {
 	SCAN_SEVERITY_NONE,

@@ -326,6 +326,8 @@ static const char *const scan_db =
 	"  \"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2.0.7\"}]}]}]},"
 	"{\"id\":\"GHSA-moderate\",\"database_specific\":{\"severity\":\"MODERATE\"},"
 	" \"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"express\"},\"versions\":[\"4.18.0\"]}]},"
+	"{\"id\":\"GHSA-v2only\",\"severity\":[{\"type\":\"CVSS_V2\",\"score\":\"AV:N/AC:L/Au:N/C:P/I:P/A:P\"}],"
+	" \"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"express\"},\"versions\":[\"4.18.0\"]}]},"
 	"{\"id\":\"GHSA-v4only\",\"severity\":[{\"type\":\"CVSS_V4\",\"score\":\"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N\"}],"
 	" \"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"express\"},\"versions\":[\"4.18.0\"]}]},"
 	"{\"id\":\"GO-crit\",\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"}],"
@@ -394,19 +396,21 @@ START_TEST(scan_findings_and_fail_on)
 	ck_assert_str_eq(text,
 			 "api: golang.org/x/net@v0.15.0: GO-crit critical 9.8, fixed in 0.17.0\n"
 			 "gateway: express@4.18.0: GHSA-moderate medium, no fix\n"
-			 "gateway: express@4.18.0: GHSA-v4only unknown, no fix\n"
+			 "gateway: express@4.18.0: GHSA-v2only unknown, no fix\n"
+			 "gateway: express@4.18.0: GHSA-v4only critical 9.3, no fix\n"
 			 "gateway: proxy@2.0.6: GHSA-high high 7.5, fixed in 2.0.7 (CVE-2024-1)\n"
 			 "note: component nopurl@1 has no purl: not scanned\n"
 			 "note: purl type 'generic' has no OSV ecosystem: its components were not scanned\n"
-			 "5 components scanned, 4 findings (0 waived), 4 failing at fail-on none: FAIL\n");
+			 "5 components scanned, 5 findings (0 waived), 5 failing at fail-on none: FAIL\n");
 	ck_assert(failed);
 	free(text);
-	/* high: the critical, the high and the unknown fail; medium does not */
+	/* high: the two critical, the high and the unknown (a v2 vector goosec does not score) fail;
+	 * medium does not */
 	text = scan_text(NULL, SCAN_SEVERITY_HIGH, "2026-11-26", &failed);
-	ck_assert_ptr_nonnull(strstr(text, "4 findings (0 waived), 3 failing at fail-on high: FAIL\n"));
+	ck_assert_ptr_nonnull(strstr(text, "5 findings (0 waived), 4 failing at fail-on high: FAIL\n"));
 	free(text);
 	text = scan_text(NULL, SCAN_SEVERITY_CRITICAL, "2026-11-26", &failed);
-	ck_assert_ptr_nonnull(strstr(text, "2 failing at fail-on critical: FAIL\n"));
+	ck_assert_ptr_nonnull(strstr(text, "3 failing at fail-on critical: FAIL\n"));
 	free(text);
 }
 END_TEST
@@ -428,12 +432,13 @@ START_TEST(waivers_apply_and_expire)
 	ck_assert_str_eq(text,
 			 "api: golang.org/x/net@v0.15.0: GO-crit critical 9.8, fixed in 0.17.0\n"
 			 "gateway: express@4.18.0: GHSA-moderate medium, no fix\n"
-			 "gateway: express@4.18.0: GHSA-v4only unknown, no fix [waiver expired on 2026-11-25]\n"
+			 "gateway: express@4.18.0: GHSA-v2only unknown, no fix\n"
+			 "gateway: express@4.18.0: GHSA-v4only critical 9.3, no fix [waiver expired on 2026-11-25]\n"
 			 "gateway: proxy@2.0.6: GHSA-high high 7.5, fixed in 2.0.7 (CVE-2024-1) [waived by security-team until 2027-01-31]\n"
 			 "expired waiver: GHSA-v4only for pkg:npm/express@4.18.0 expired on 2026-11-25\n"
 			 "note: component nopurl@1 has no purl: not scanned\n"
 			 "note: purl type 'generic' has no OSV ecosystem: its components were not scanned\n"
-			 "5 components scanned, 4 findings (1 waived), 2 failing at fail-on high: FAIL\n");
+			 "5 components scanned, 5 findings (1 waived), 3 failing at fail-on high: FAIL\n");
 	free(text);
 	/* the expiry day itself still applies */
 	text = scan_text(waivers, SCAN_SEVERITY_HIGH, "2027-01-31", &failed);
@@ -475,7 +480,7 @@ START_TEST(result_json)
 	char *error = NULL;
 	ck_assert_int_eq(scan_run(&fixture.db, &fixture.inputs[0], 1, waivers, &options, &result, &error), 0);
 	json_t *document = scan_result_to_json(&result);
-	json_t *proxy = json_array_get(json_object_get(document, "findings"), 2);
+	json_t *proxy = json_array_get(json_object_get(document, "findings"), 3);
 	char *text = json_dumps(proxy, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	ck_assert_str_eq(text,
 			 "{\"id\":\"GHSA-high\",\"aliases\":[\"CVE-2024-1\"],\"summary\":\"high one\",\"service\":\"gateway\","
@@ -487,13 +492,17 @@ START_TEST(result_json)
 	free(text);
 	text = json_dumps(json_object_get(document, "summary"), JSON_COMPACT);
 	/* the unknown-severity finding fails even at critical */
-	ck_assert_str_eq(text, "{\"components\":4,\"findings\":3,\"waived\":1,\"failing\":1,\"by_severity\":"
-			       "{\"none\":0,\"low\":0,\"medium\":1,\"high\":0,\"critical\":0,\"unknown\":1}}");
+	ck_assert_str_eq(text, "{\"components\":4,\"findings\":4,\"waived\":1,\"failing\":2,\"by_severity\":"
+			       "{\"none\":0,\"low\":0,\"medium\":1,\"high\":0,\"critical\":1,\"unknown\":1}}");
 	free(text);
 	ck_assert(json_is_true(json_object_get(document, "failed")));
 	ck_assert_str_eq(json_string_value(json_object_get(document, "fail_on")), "critical");
-	ck_assert_str_eq(result.findings[2].pointer, "/components/0");
-	ck_assert_uint_eq(result.findings[2].input_index, 0);
+	ck_assert_str_eq(result.findings[3].pointer, "/components/0");
+	ck_assert_uint_eq(result.findings[3].input_index, 0);
+	ck_assert_str_eq(result.findings[2].vector, "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N");
+	ck_assert_int_eq(result.findings[2].score_tenths, 93);
+	ck_assert_ptr_null(result.findings[1].vector);
+	ck_assert_int_eq(result.findings[1].score_tenths, -1);
 	json_decref(document);
 	json_decref(waivers);
 	scan_result_release(&result);
