@@ -442,7 +442,20 @@ static json_t *criteria_json(struct plan_builder *builder, const struct model_lo
 			json_t *limit = threshold_limit(threshold, criterion->level);
 			json_object_update(entry, limit);
 			json_decref(limit);
+		} else if (criterion->max.present || criterion->min.present) {
+			/* a literal bound, in the unit the runner measures the metric in */
+			const struct model_value *bound = criterion->max.present ? &criterion->max : &criterion->min;
+			const char *metric = criterion->metric_name ? criterion->metric_name : "";
+			bool latency = strncmp(metric, "latency_", 8) == 0, ratio = strcmp(metric, "error_ratio") == 0;
+			double scale = latency ? 1000 : ratio ? 1e6 : 1;
+			json_object_set_new(entry, "limit", json_integer((json_int_t)llround(bound->value * scale)));
+			json_object_set_new(entry, "unit", json_string(latency ? "ms" : ratio ? "ppm" : "requests_per_second"));
+			json_object_set_new(entry, "direction", json_string(criterion->max.present ? "above" : "below"));
 		}
+		if (criterion->scenarios.count)
+			json_object_set_new(entry, "scenarios", string_list(&criterion->scenarios));
+		if (criterion->requests.count)
+			json_object_set_new(entry, "requests", string_list(&criterion->requests));
 		json_array_append_new(criteria, entry);
 	}
 	return criteria;

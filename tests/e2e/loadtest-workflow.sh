@@ -114,6 +114,17 @@ report_dir_of() {
 	[ "$(printf '%s\n' "$dirs" | grep -c .)" = 1 ] && printf '%s' "$dirs"
 }
 
+# ---- 0. criteria with literal bounds reach the plan in the runner's units ----
+literal=$E2E_TMP/literal
+make_tree "$literal" 1
+sed -i 's/^criteria:$/criteria:\n  - { metric: throughput, min: 10, scenarios: [baseline] }\n  - { metric: latency_max, max: 2s, requests: [get-balance] }/' \
+	"$literal/load-test/config/stress-test.yaml"
+build_tree "$literal"
+check "literal criteria: limit, unit, direction and filters in the report step" 0 \
+	'{"direction":"below","limit":10,"metric":"throughput","scenarios":["baseline"],"unit":"requests_per_second"}
+{"direction":"above","limit":2000,"metric":"latency_max","requests":["get-balance"],"unit":"ms"}' -- \
+	sh -c "jq -r .payload '$literal/build/plans/loadtest-compliance.plan' | base64 -d | jq -c '.steps[] | select(.id == \"report\") | .args.criteria[0,1]'"
+
 # ---- 1. a passing run against nginx ----
 start_nginx good compliance || { fail "start nginx"; finish; exit 1; }
 GOOD_PORT=$PORT
