@@ -525,10 +525,10 @@ static void slo_series_release(struct slo_series *series)
 
 /* ---- burn-rate scenarios ----
  *
- * Each window pair (long + short window, one burn rate) gets two tests built from a burst of
+ * Each window pair (long + short window, one burn rate) gets three tests built from a burst of
  * errors: one where only that pair's condition holds, so the alert fires through that pair
- * alone, and one where the long window burns past the rate but the short one does not (the
- * burst is over), so the pair stays quiet. The series run for the longest window, so every
+ * alone; one where the long window burns past the rate but the short one does not (the burst
+ * is over), and one where a spike trips the short window but not the long one: both silent. The series run for the longest window, so every
  * recorded window sees whole history, and a burst is placed relative to the evaluation time:
  * errors at a fixed ratio of the requests from `start` to `end` minutes before it. The ratio each
  * window then records is exact arithmetic (rate() over samples that fall on the window's edges
@@ -607,6 +607,7 @@ static double window_fraction(long start, long end, long minutes)
 enum burst_goal {
 	BURST_ALONE,       /* the pair burns, every other pair is quiet */
 	BURST_LONG_ONLY,   /* the pair's long window is past its rate, its short one is not; all quiet */
+	BURST_SHORT_ONLY,  /* a spike: the short window is past the rate, the long one is not; all quiet */
 	BURST_WITH_OTHERS, /* the pair burns; others may too (when no burst makes it burn alone) */
 };
 
@@ -615,11 +616,11 @@ static int find_burst(const struct burn_pair *pairs, size_t target, enum burst_g
 	static const long edges[] = { 0, 5, 30, 60, 120, 360, 1440, BURN_HISTORY_MINUTES };
 	const size_t edge_count = sizeof(edges) / sizeof(edges[0]);
 	const struct burn_pair *pair = &pairs[target];
-	bool long_only = goal == BURST_LONG_ONLY;
+	bool long_only = goal == BURST_LONG_ONLY, short_only = goal == BURST_SHORT_ONLY;
 	for (size_t attempt = 0; attempt <= edge_count * edge_count; attempt++) {
 		long start, end;
 		if (attempt == 0) {
-			start = pair->long_minutes;
+			start = short_only ? pair->short_minutes : pair->long_minutes;
 			end = long_only ? pair->short_minutes : 0;
 		} else {
 			start = edges[(attempt - 1) % edge_count];
@@ -627,8 +628,8 @@ static int find_burst(const struct burn_pair *pairs, size_t target, enum burst_g
 			if (start <= end)
 				continue;
 		}
-		double fraction = window_fraction(start, end, pair->long_minutes);
-		if (!long_only) {
+		double fraction = window_fraction(start, end, short_only ? pair->short_minutes : pair->long_minutes);
+		if (!long_only && !short_only) {
 			double short_fraction = window_fraction(start, end, pair->short_minutes);
 			fraction = short_fraction < fraction ? short_fraction : fraction;
 		}
@@ -638,15 +639,16 @@ static int find_burst(const struct burn_pair *pairs, size_t target, enum burst_g
 		bool alone = true;
 		for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT && alone; p++) {
 			enum pair_state state = pair_state(&pairs[p], &burst);
-			if (p == target && !long_only)
+			if (p == target && goal != BURST_LONG_ONLY && goal != BURST_SHORT_ONLY)
 				alone = state == PAIR_BURNING;
 			else if (goal == BURST_WITH_OTHERS)
 				alone = state != PAIR_UNCLEAR;
 			else
 				alone = state == PAIR_QUIET;
 		}
-		if (long_only && alone)
-			alone = burst_ratio(&burst, pair->long_minutes) > pair->limit * (1 + BURN_CLEAR);
+		if ((long_only || short_only) && alone)
+			alone = burst_ratio(&burst, short_only ? pair->short_minutes : pair->long_minutes) >
+				pair->limit * (1 + BURN_CLEAR);
 		if (alone) {
 			*out = burst;
 			return 0;
@@ -772,8 +774,8 @@ static void burst_span(const struct burst *burst, struct strbuf *out)
 	strbuf_release(&minutes);
 }
 
-/* Burn-rate alerts of one `slo:` alert: for each window pair a burst it alone fires on and a
- * burst only its long window sees (silent); then an error ratio 10% short of each alert's slowest
+/* Burn-rate alerts of one `slo:` alert: for each window pair a burst it alone fires on, a burst
+ * only its long window still sees (silent) and a spike only its short window sees (silent); then an error ratio 10% short of each alert's slowest
  * pair, held steady (silent). */
 static void burn_rate_tests(struct test_file *file, const struct promrule_alert_group *group,
 			    const struct model_alert *source, const struct model_threshold *threshold)
@@ -825,6 +827,16 @@ static void burn_rate_tests(struct test_file *file, const struct promrule_alert_
 			strbuf_reset(&name);
 			strbuf_addf(&name, "%s: %s burns past %sx but %s does not (error ratio ", source->name.text,
 				    pair->window->long_window, factor.buf, pair->window->short_window);
+			number_format(burst.errors_per_minute / BURN_REQUESTS_PER_MINUTE, &name);
+			strbuf_addch(&name, ' ');
+			burst_span(&burst, &name);
+			strbuf_addf(&name, "): no %s", page ? "page" : "ticket");
+			add_burst_test(file, group, source, threshold, pairs, &series, &burst, name.buf);
+		}
+		if (find_burst(pairs, p, BURST_SHORT_ONLY, &burst) == 0) {
+			strbuf_reset(&name);
+			strbuf_addf(&name, "%s: a spike %s sees past %sx but %s does not (error ratio ", source->name.text,
+				    pair->window->short_window, factor.buf, pair->window->long_window);
 			number_format(burst.errors_per_minute / BURN_REQUESTS_PER_MINUTE, &name);
 			strbuf_addch(&name, ' ');
 			burst_span(&burst, &name);

@@ -273,6 +273,21 @@ START_TEST(test_slo_thirty_days)
 	expect_contains(tests, "\"ApiBudgetBurn: 1d burns past 3x but 2h does not (error ratio 0.0044 from 1d to 6h ago): no ticket\"");
 	expect_contains(tests, "\"ApiBudgetBurn: only the 3d/6h pair burns past 1x (error ratio 0.0011 from 3d ago until now): tickets\"");
 	expect_contains(tests, "\"ApiBudgetBurn: 3d burns past 1x but 6h does not (error ratio 0.0012 from 3d to 6h ago): no ticket\"");
+	/* spikes: 5m at 14.4x is 1.2x over 1h (and 2.64x over 30m): neither page pair burns */
+	expect_contains(tests, "  - name: \"ApiBudgetBurn: a spike 5m sees past 14.4x but 1h does not (error ratio 0.01584 from 5m ago until now): no page\"\n"
+			       "    interval: 5m\n"
+			       "    input_series:\n"
+			       "      - series: http_requests_total{code=\"500\", job=\"api\"}\n"
+			       "        values: 0 0+0x862 7920 7920+0x1\n"
+			       "      - series: http_requests_total{job=\"api\"}\n"
+			       "        values: 0 500000+500000x862 431992080 432492080+500000x1\n"
+			       "    alert_rule_test:\n"
+			       "      - eval_time: 3d\n"
+			       "        alertname: ApiBudgetBurn\n"
+			       "        exp_alerts: []\n");
+	expect_contains(tests, "\"ApiBudgetBurn: a spike 30m sees past 6x but 6h does not (error ratio 0.0066 from 30m ago until now): no page\"");
+	expect_contains(tests, "\"ApiBudgetBurn: a spike 2h sees past 3x but 1d does not (error ratio 0.0033 from 2h ago until now): no ticket\"");
+	expect_contains(tests, "\"ApiBudgetBurn: a spike 6h sees past 1x but 3d does not (error ratio 0.0011 from 6h ago until now): no ticket\"");
 	expect_contains(tests, "error ratio 0.0009 does not ticket short of the 3d burn rate");
 	built_release(&built);
 }
