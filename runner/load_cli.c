@@ -14,6 +14,7 @@
 
 #include "loadgen.h"
 #include "loadgen_http.h"
+#include "loadgen_target.h"
 #include "loadgen_tls.h"
 #include "runner_exit.h"
 #include "banned.h"
@@ -23,17 +24,20 @@
 const char load_cli_help_text[] =
 	"  load URL [--rate N [--ramp-to N] | --max] [--connections C] [--threads T] [--duration D]\n"
 	"       [--method M] [--header 'Name: value']... [--body FILE] [--timeout D] [--json] [--no-progress]\n"
-	"       [--cacert FILE | --insecure]\n"
+	"       [--cacert FILE | --insecure] [--prometheus URL [--target-selector '{job=\"x\"}']]\n"
 	"                                      HTTP load on URL: achieved req/s, errors, latency percentiles;\n"
 	"                                      https:// verifies the server against the system CAs (or --cacert)\n"
 	"                                      --rate times each request from its intended send (exit 1 on errors);\n"
-	"                                      a live line per second on stderr when it is a terminal\n";
+	"                                      a live line per second on stderr when it is a terminal;\n"
+	"                                      --prometheus adds the target's CPU and memory over the run\n"
+	"                                      (default selector {instance=\"HOST:PORT\"} of URL)\n";
 
 struct load_options {
 	const char *url;
 	double rate, ramp_to;
 	bool max, json, has_ramp, no_progress, insecure;
 	const char *ca_file;
+	const char *prometheus, *target_selector;
 	unsigned connections, threads;
 	int64_t duration_ns, timeout_ns;
 	const char *method;
@@ -95,6 +99,10 @@ static int parse_options(struct load_options *options, int argc, char **argv)
 			options->insecure = true;
 		} else if (strcmp(arg, "--cacert") == 0 && has_value) {
 			options->ca_file = argv[++i];
+		} else if (strcmp(arg, "--prometheus") == 0 && has_value) {
+			options->prometheus = argv[++i];
+		} else if (strcmp(arg, "--target-selector") == 0 && has_value) {
+			options->target_selector = argv[++i];
 		} else if (strcmp(arg, "--rate") == 0 && has_value) {
 			if (parse_rate(argv[++i], &options->rate) != 0)
 				return usage_error("--rate needs requests per second, not '%s'", argv[i]);
@@ -137,6 +145,10 @@ static int parse_options(struct load_options *options, int argc, char **argv)
 		return usage_error("%s", "--ramp-to needs --rate (the starting rate)");
 	if (options->insecure && options->ca_file)
 		return usage_error("%s", "--cacert and --insecure exclude each other");
+	if (options->target_selector && !options->prometheus)
+		return usage_error("%s", "--target-selector needs --prometheus");
+	if (options->prometheus && strncmp(options->prometheus, "http://", 7) != 0)
+		return usage_error("--prometheus needs an http:// URL, not '%s'", options->prometheus);
 	return 0;
 }
 
@@ -182,8 +194,16 @@ static const char *executor_name(enum loadgen_executor executor)
 	}
 }
 
+/* The target's usage as read from Prometheus after the run, or why it could not be. */
+struct target_report {
+	const char *selector;
+	bool available;
+	struct loadgen_target_usage usage;
+	char *error;
+};
+
 static void print_json(const struct loadgen_config *config, const struct load_options *options,
-		       const struct loadgen_result *result)
+		       const struct loadgen_result *result, const struct target_report *target)
 {
 	double rps = result->duration_s > 0 ? (double)result->counts.responses / result->duration_s : 0.0;
 	json_t *series = json_array();
@@ -208,6 +228,12 @@ static void print_json(const struct loadgen_config *config, const struct load_op
 		(json_int_t)result->counts.bytes_read, "connections", (json_int_t)result->connections, "threads",
 		(json_int_t)result->threads, "engine", "cpu_user_s", result->cpu_user_s, "cpu_system_s", result->cpu_system_s,
 		"max_rss_kib", (json_int_t)result->max_rss_kib, "series", series);
+	if (options->prometheus) {
+		json_t *usage = target->available ? loadgen_target_json(&target->usage, options->prometheus, target->selector)
+						  : json_pack("{s:s,s:s,s:s}", "prometheus", options->prometheus, "selector",
+							      target->selector, "error", target->error);
+		json_object_set_new(object, "target", usage);
+	}
 	if (config->tls)
 		json_object_set_new(object, "tls", json_pack("{s:I,s:I,s:I}", "handshakes", (json_int_t)result->counts.tls_handshakes,
 							     "resumed", (json_int_t)result->counts.tls_resumed, "errors",
@@ -224,7 +250,7 @@ static void print_json(const struct loadgen_config *config, const struct load_op
 }
 
 static void print_text(const struct loadgen_config *config, const struct load_options *options,
-		       const struct loadgen_result *result)
+		       const struct loadgen_result *result, const struct target_report *target)
 {
 	const struct loadgen_counts *counts = &result->counts;
 	double rps = result->duration_s > 0 ? (double)counts->responses / result->duration_s : 0.0;
@@ -254,6 +280,11 @@ static void print_text(const struct loadgen_config *config, const struct load_op
 		       (unsigned long long)counts->dropped_sends);
 	printf("  engine        cpu %.2f s user, %.2f s system, peak rss %ld KiB\n", result->cpu_user_s, result->cpu_system_s,
 	       result->max_rss_kib);
+	if (target->available)
+		printf("  target usage  cpu %.3f cores (%.2f s over %.1f s), rss max %.1f MiB, mean %.1f MiB (%s %s)\n",
+		       target->usage.cpu_cores, target->usage.cpu_seconds, target->usage.cpu_interval_s,
+		       target->usage.memory_bytes_max / 1048576.0, target->usage.memory_bytes_mean / 1048576.0, options->prometheus,
+		       target->selector);
 }
 
 /* The live line: rewritten in place on stderr (stdout keeps only the result, so it can be piped
@@ -364,10 +395,23 @@ int load_cli_main(int argc, char **argv)
 		status = RUNNER_EXIT_STEP_FAILED;
 		goto out;
 	}
+	struct target_report usage = {0};
+	char *default_selector = NULL;
+	if (options.prometheus) {
+		usage.selector = options.target_selector;
+		if (!usage.selector)
+			usage.selector = default_selector = loadgen_target_default_selector(host, port);
+		usage.available = loadgen_target_query(options.prometheus, usage.selector, result.start_unix_s, result.end_unix_s,
+						       5000, 3000, &usage.usage, &usage.error) == 0;
+		if (!usage.available)
+			fprintf(stderr, "goose-run load: no target usage from '%s': %s\n", options.prometheus, usage.error);
+	}
 	if (options.json)
-		print_json(&config, &options, &result);
+		print_json(&config, &options, &result, &usage);
 	else
-		print_text(&config, &options, &result);
+		print_text(&config, &options, &result, &usage);
+	free(usage.error);
+	free(default_selector);
 	uint64_t errors = loadgen_error_count(&result.counts);
 	if (result.tls_error)
 		fprintf(stderr, "goose-run load: TLS handshake with '%s' failed: %s\n", host, result.tls_error);

@@ -772,6 +772,9 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	unsigned worker_count = config->threads;
 	struct worker *workers = xcalloc(worker_count, sizeof(*workers));
 	int64_t start = now_ns() + START_DELAY_NS;
+	struct timespec wall;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	double unix_minus_monotonic = (double)wall.tv_sec + (double)wall.tv_nsec / 1e9 - (double)now_ns() / 1e9;
 	unsigned started = 0;
 	int status = 0;
 	for (unsigned w = 0; w < worker_count; w++) {
@@ -852,6 +855,8 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	if (elapsed > run_ns)
 		elapsed = run_ns;
 	result->duration_s = elapsed > 0 ? (double)elapsed / 1e9 : 0.0;
+	result->start_unix_s = unix_minus_monotonic + (double)start / 1e9;
+	result->end_unix_s = result->start_unix_s + result->duration_s;
 	result->cpu_user_s = timeval_seconds(usage_after.ru_utime) - timeval_seconds(usage_before.ru_utime);
 	result->cpu_system_s = timeval_seconds(usage_after.ru_stime) - timeval_seconds(usage_before.ru_stime);
 	result->max_rss_kib = usage_after.ru_maxrss;

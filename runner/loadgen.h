@@ -106,6 +106,7 @@ struct loadgen_result {
 	long max_rss_kib;
 	unsigned threads, connections;
 	char *tls_error;                           /* owned: why the first failed handshake failed, or NULL */
+	double start_unix_s, end_unix_s;           /* the run on the wall clock (for queries about it) */
 };
 
 uint64_t loadgen_error_count(const struct loadgen_counts *counts);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: goose-run load against nginx on loopback (a config in a temp dir, a free port,
 # stopped by pid): a fixed rate is met with no errors, --max runs, refused connections are
-# counted as connect errors with exit 1, --json has its fields, usage errors exit 2.
+# counted as connect errors with exit 1, --json has its fields, usage errors exit 2; the progress
+# line only on a terminal; the target's CPU and memory read from a real Prometheus server.
 source "$(dirname "$0")/lib.sh"
 RUN=${GOOSE_RUN:-$(cd "$(dirname "$0")/../.." && pwd)/${BIN:-bin}/goose-run}
 NGINX=${NGINX:-/usr/sbin/nginx}
@@ -158,4 +159,73 @@ if [ "$status" -eq 1 ] && jq -e '.requests > 100 and (.errors_by_class.connect +
 else
 	fail "server stopped mid-run" "exit $status" "$(cat "$T/midrun.json")"
 fi
+
+# --prometheus: the target's CPU and memory over the run, from a real Prometheus server that
+# scrapes itself every second, loaded itself (its own process metrics are the target's)
+PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
+if [ ! -x "$PROMETHEUS" ]; then
+	echo "skip: prometheus not found at $PROMETHEUS; the target usage cases did not run"
+	finish
+	exit $?
+fi
+PROM_PORT=$(free_port)
+cat >"$T/prometheus.yml" <<CONF
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: self
+    static_configs:
+      - targets: ['127.0.0.1:$PROM_PORT']
+CONF
+"$PROMETHEUS" --config.file="$T/prometheus.yml" --web.listen-address="127.0.0.1:$PROM_PORT" \
+	--storage.tsdb.path="$T/prometheus-data" --log.level=warn >"$T/prometheus.log" 2>&1 &
+PROM_PID=$!
+trap 'kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
+PROM="http://127.0.0.1:$PROM_PORT"
+# ready, with a couple of scrapes of itself stored
+for _ in $(seq 100); do
+	[ "$(curl -fsS --max-time 1 "$PROM/api/v1/query?query=count_over_time(up%5B1m%5D)" 2>/dev/null |
+		jq -r '.data.result[0].value[1] // 0' 2>/dev/null)" -ge 2 ] 2>/dev/null && break
+	sleep 0.2
+done
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PROM_PID/stat"; }
+ticks_before=$(cpu_ticks)
+out=$("$RUN" load "$PROM/-/healthy" --rate 500 --duration 3s --connections 4 --threads 2 --prometheus "$PROM" --json 2>"$T/err")
+status=$?
+ticks_after=$(cpu_ticks)
+rss_now=$(awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$PROM_PID/status")
+proc_cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v hz="$(getconf CLK_TCK)" 'BEGIN { print (b - a) / hz }')
+if [ "$status" -eq 0 ] && jq -e --arg sel "{instance=\"127.0.0.1:$PROM_PORT\"}" --argjson rss "$rss_now" --argjson cpu "$proc_cpu" '
+	.requests == 1500 and .target.selector == $sel and .target.window_s == 3 and
+	.target.cpu_series == 1 and .target.memory_series == 1 and
+	.target.cpu_interval_s >= 3 and .target.cpu_interval_s <= 6 and
+	.target.cpu_seconds > 0 and .target.cpu_seconds <= $cpu * 1.2 + 0.05 and .target.cpu_seconds >= $cpu * 0.25 and
+	(.target.cpu_cores - .target.cpu_seconds / .target.cpu_interval_s | fabs) < 1e-6 and
+	.target.memory_bytes_max >= $rss * 0.5 and .target.memory_bytes_max <= $rss * 1.5 and
+	.target.memory_bytes_mean <= .target.memory_bytes_max and .target.samples >= 5' <<<"$out" >/dev/null; then
+	pass "target usage from prometheus: $(jq -c '.target | {cpu_seconds, cpu_cores, memory_bytes_max}' <<<"$out") (/proc: ${proc_cpu} s CPU, $rss_now bytes)"
+else
+	fail "target usage from prometheus" "exit $status, /proc: $proc_cpu s CPU, $rss_now bytes RSS" "$(jq -c .target <<<"$out")" "$(cat "$T/err")"
+fi
+check_contains "target usage in the text output" 0 "target usage  cpu " -- \
+	"$RUN" load "$PROM/-/healthy" --rate 100 --duration 2s --connections 2 --prometheus "$PROM" --target-selector '{job="self"}'
+
+out=$("$RUN" load "$PROM/-/healthy" --rate 50 --duration 1s --connections 2 --prometheus "$PROM" \
+	--target-selector '{job="nobody"}' --json 2>"$T/err")
+status=$?
+if [ "$status" -eq 0 ] && jq -e '.requests == 50 and .target.error == "no series matched the selector (process_cpu_seconds_total, process_resident_memory_bytes)"' \
+	<<<"$out" >/dev/null && grep -qx "goose-run load: no target usage from '$PROM': no series matched the selector (process_cpu_seconds_total, process_resident_memory_bytes)" "$T/err"; then
+	pass "a selector that matches nothing: the run stands, the reason is reported"
+else
+	fail "selector matching nothing" "exit $status" "$(jq -c .target <<<"$out")" "$(cat "$T/err")"
+fi
+DOWN=$(free_port)
+out=$("$RUN" load "$PROM/-/healthy" --rate 50 --duration 1s --connections 2 --prometheus "http://127.0.0.1:$DOWN" --json 2>"$T/err")
+if jq -e '.target.error | startswith("cannot connect to")' <<<"$out" >/dev/null && grep -q "no target usage from 'http://127.0.0.1:$DOWN': cannot connect" "$T/err"; then
+	pass "prometheus unreachable: reported, the run stands"
+else
+	fail "prometheus unreachable" "$(jq -c .target <<<"$out")" "$(cat "$T/err")"
+fi
+check_contains "usage: --target-selector needs --prometheus" 2 "--target-selector needs --prometheus" -- \
+	"$RUN" load "$PROM/" --target-selector '{job="x"}'
 finish
