@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "tz.h"
 #include "util.h"
 #include "banned.h"
 
@@ -31,21 +32,28 @@ void steps_crash_point(const char *step_id, const char *phase)
 		kill(getpid(), SIGKILL);
 }
 
-bool steps_in_window(const json_t *window, int64_t now)
+int steps_window_contains(const json_t *window, int64_t now, char **error)
 {
 	static const char *const day_names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+	if (!json_is_object(window)) {
+		*error = xstrdup("the off-peak window is not an object");
+		return -1;
+	}
 	const char *timezone = json_string_value(json_object_get(window, "timezone"));
-	if (!json_is_object(window) || (timezone && strcmp(timezone, "UTC") != 0))
-		return false;
-	time_t seconds = (time_t)now;
-	struct tm parts;
-	if (!gmtime_r(&seconds, &parts))
-		return false;
-	long minute = parts.tm_hour * 60 + parts.tm_min;
+	struct tz_zone zone;
+	if (tz_load(timezone ? timezone : "UTC", &zone, error) != 0)
+		return -1;
+	/* wall-clock membership: the minute of the day as a clock in the zone shows it. A DST gap
+	 * shortens a window over it (its minutes never happen), an overlap lengthens it (they
+	 * happen twice): the window is what the clock on the wall says, both times. */
+	struct tz_local local;
+	tz_localize(&zone, now, &local);
+	tz_zone_release(&zone);
+	long minute = local.hour * 60 + local.minute;
 	long start = (long)json_integer_value(json_object_get(window, "start_minute"));
 	long end = (long)json_integer_value(json_object_get(window, "end_minute"));
 	/* a window past midnight belongs to the day it starts on */
-	int day = parts.tm_wday;
+	int day = local.weekday;
 	bool inside;
 	if (start <= end) {
 		inside = minute >= start && minute < end;
@@ -55,13 +63,21 @@ bool steps_in_window(const json_t *window, int64_t now)
 			day = (day + 6) % 7;
 	}
 	if (!inside)
-		return false;
+		return 0;
 	size_t index;
 	const json_t *name;
 	json_array_foreach(json_object_get(window, "days"), index, name)
 		if (json_is_string(name) && strcmp(json_string_value(name), day_names[day]) == 0)
-			return true;
-	return false;
+			return 1;
+	return 0;
+}
+
+bool steps_in_window(const json_t *window, int64_t now)
+{
+	char *error = NULL;
+	int inside = steps_window_contains(window, now, &error);
+	free(error);
+	return inside == 1;
 }
 
 char *steps_substitute(const char *text, const char *version)
@@ -569,10 +585,18 @@ enum steps_outcome steps_run(struct steps_context *context, const json_t *step, 
 	const json_t *args = json_object_get(step, "args");
 	*detail = json_object();
 	*error = NULL;
-	if (json_is_true(json_object_get(args, "off_peak_only")) && !context->ignore_window &&
-	    !steps_in_window(json_object_get(args, "off_peak_window"), context->now)) {
-		*error = xasprintf("step '%s' runs only in the stage's off-peak window (or pass --ignore-window)", id);
-		return STEPS_DEFERRED;
+	if (json_is_true(json_object_get(args, "off_peak_only")) && !context->ignore_window) {
+		char *reason = NULL;
+		int inside = steps_window_contains(json_object_get(args, "off_peak_window"), context->now, &reason);
+		if (inside < 0) {
+			*error = xasprintf("step '%s': off-peak window: %s", id, reason);
+			free(reason);
+			return STEPS_FAILED;
+		}
+		if (inside == 0) {
+			*error = xasprintf("step '%s' runs only in the stage's off-peak window (or pass --ignore-window)", id);
+			return STEPS_DEFERRED;
+		}
 	}
 	if (strcmp(action, "stage.validate") == 0)
 		return stage_validate(context, args, *detail, error);

@@ -49,8 +49,13 @@ char *steps_tree_path(const struct steps_context *context, const char *relative)
 /* Kills the process with SIGKILL when GOOSE_RUN_CRASH_AT names this step and phase. */
 void steps_crash_point(const char *step_id, const char *phase);
 
-/* True when `now` falls in the window {days, start_minute, end_minute, timezone} (UTC only);
- * a window that cannot be read is never open. */
+/* Whether `now` falls in the window {days, start_minute, end_minute, timezone}: the minutes
+ * and days are read on a wall clock of the IANA zone (default UTC; runner/tz.h reads the zone
+ * files). Minutes a DST gap skips are never in a window, minutes an overlap repeats are in it
+ * both times. 1 inside, 0 outside, -1 with `*error` when the window or its zone cannot be read. */
+int steps_window_contains(const json_t *window, int64_t now, char **error);
+
+/* steps_window_contains as a predicate: a window that cannot be read is never open. */
 bool steps_in_window(const json_t *window, int64_t now);
 
 /* The digest of a directory tree: "sha256:" over its sorted paths, kinds and file contents. */

@@ -6,8 +6,9 @@ set -eu
 # prometheus: promtool checks and a real server for the emitted rules in tests; curl: test HTTP probes;
 # openssl, zstd: independent signature checks and the snapshot benchmark baseline;
 # nginx: the stages and load-test target in end-to-end tests; wrk: the load-engine benchmark;
-# jq: reading JSON reports in end-to-end tests; chromium: the load-test HTML report rendered headless
-PACKAGES="build-essential pkg-config libfyaml-dev libjansson-dev libpcre2-dev libssl-dev libzstd-dev check prometheus curl openssl zstd nginx wrk jq chromium"
+# jq: reading JSON reports in end-to-end tests; chromium: the load-test HTML report rendered headless;
+# tzdata: the time zones of goose-run's off-peak windows
+PACKAGES="build-essential pkg-config libfyaml-dev libjansson-dev libpcre2-dev libssl-dev libzstd-dev check prometheus curl openssl zstd nginx wrk jq chromium tzdata"
 
 missing=""
 for package in $PACKAGES; do

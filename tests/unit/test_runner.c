@@ -107,7 +107,14 @@ START_TEST(test_window)
 	ck_assert(steps_in_window(window, monday + 2 * 3600));
 	ck_assert(!steps_in_window(window, monday + 6 * 3600));
 	ck_assert(!steps_in_window(window, monday - 86400 + 2 * 3600)); /* Sunday */
+	/* on a Paris wall clock (UTC+1 in November): 00:30 UTC is 01:30 there, 04:30 UTC is 05:30
+	 * (test_tz compares zones with date(1) and covers DST) */
 	json_object_set_new(window, "timezone", json_string("Europe/Paris"));
+	if (access("/usr/share/zoneinfo/Europe/Paris", R_OK) == 0) {
+		ck_assert(steps_in_window(window, monday + 1800));
+		ck_assert(!steps_in_window(window, monday + 4 * 3600 + 1800));
+	}
+	json_object_set_new(window, "timezone", json_string("Europe/Nowhere"));
 	ck_assert(!steps_in_window(window, monday + 2 * 3600));
 	json_decref(window);
 	/* past midnight: a Monday-evening window covers early Tuesday */
