@@ -35,6 +35,7 @@ size_t check_project(const struct project *project, const struct check_options *
 
 	struct lint_context context = { &result->model, &result->table, project, options ? options->now : 0 };
 	lint_stages(&context, diags);
+	lint_time_zones(&context, diags);
 	lint_thresholds(&context, diags);
 	lint_coverage(&context, diags);
 	lint_sensitive_labels(&context, diags);

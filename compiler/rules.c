@@ -153,6 +153,12 @@ const struct rule_info rules_catalogue[] = {
 	  "With 'direction: above' the value rises through warning before critical, so warning must be\n"
 	  "lower than critical; with 'direction: below' it must be higher. Equal levels are refused too:\n"
 	  "the warning would never fire on its own.\n" },
+	{ "lint-unknown-time-zone", "an off-peak window names a time zone that does not exist",
+	  "A stage's off_peak_window.timezone must be 'UTC' or an IANA zone name such as 'Europe/Berlin'\n"
+	  "(links such as 'US/Eastern' too). goosec knows the names of tzdata 2025b, compiled in, so lint\n"
+	  "gives the same answer on every machine; goose-run reads the zone's rules from the system's\n"
+	  "tzdata when it runs and refuses a window whose zone it cannot load. The hint suggests the\n"
+	  "closest name.\n" },
 	{ "load-control-character", "a control character or NUL byte in the file",
 	  "Config files are text: control characters other than tab, line feed and carriage return,\n"
 	  "and NUL bytes, are refused wherever they appear.\n" },

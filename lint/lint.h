@@ -61,6 +61,11 @@ int compliance_pointer_walk(const json_t *root, const char *pointer, compliance_
  * waivers past their expiry (licenses.c). */
 void lint_sbom_licenses(const struct lint_context *context, struct diag_list *diags);
 
+/* Every off-peak window names a real IANA time zone (time_zones.c: the names of tzdata, compiled
+ * in, so a machine without tzdata lints the same). */
+void lint_time_zones(const struct lint_context *context, struct diag_list *diags);
+bool lint_time_zone_is_known(const char *name);
+
 /* secret-rotation.yaml against `now`: past last_rotated + max_age is an error, inside
  * warn_before of it a warning, a last rotation after now an error. */
 void lint_secret_rotation(const struct lint_context *context, struct diag_list *diags);
