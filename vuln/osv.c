@@ -149,25 +149,11 @@ static void index_add(struct osv_db *db, size_t record_index, size_t affected_in
 	} else {
 		free(key);
 	}
+	/* the records array was allocated whole before indexing: these pointers stay valid */
 	ALLOC_GROW(slot->matches, slot->match_count + 1, slot->match_alloc);
-	/* records are addressed by index while reading (the array grows); pointers are fixed up
-	 * once reading is done */
-	slot->matches[slot->match_count].record = (const struct osv_record *)(uintptr_t)record_index;
-	slot->matches[slot->match_count].affected = (const struct osv_affected *)(uintptr_t)affected_index;
+	slot->matches[slot->match_count].record = &db->records[record_index];
+	slot->matches[slot->match_count].affected = affected;
 	slot->match_count++;
-}
-
-static void index_resolve(struct osv_db *db)
-{
-	for (size_t i = 0; i < db->slot_count; i++) {
-		struct osv_index_slot *slot = &db->slots[i];
-		for (size_t m = 0; slot->key && m < slot->match_count; m++) {
-			size_t record_index = (size_t)(uintptr_t)slot->matches[m].record;
-			size_t affected_index = (size_t)(uintptr_t)slot->matches[m].affected;
-			slot->matches[m].record = &db->records[record_index];
-			slot->matches[m].affected = &db->records[record_index].affected[affected_index];
-		}
-	}
 }
 
 /* An optional string member: 0 (value or NULL), -1 when present and not a string. */
@@ -409,7 +395,6 @@ int osv_db_read(struct osv_db *db, json_t *root, char **error)
 		for (size_t a = 0; a < db->records[r].affected_count; a++)
 			index_add(db, r, a);
 	}
-	index_resolve(db);
 	return 0;
 }
 
