@@ -128,6 +128,7 @@ check "literal criteria: limit, unit, direction and filters in the report step" 
 # ---- 1. a passing run against nginx ----
 start_nginx good compliance || { fail "start nginx"; finish; exit 1; }
 GOOD_PORT=$PORT
+GOOD_LOG=$LOG
 good=$E2E_TMP/good
 make_tree "$good" "$PORT"
 check "fixture tree builds" 0 "" -- build_tree "$good"
@@ -185,6 +186,20 @@ check "the registry records the verdict" 0 "true 0" -- \
 	jq -r '"\(.stages.compliance.last_loadtest.passed) \(.stages.compliance.last_loadtest.figures.error_ratio)"' "$good/.goose/run/stages.json"
 check "no progress line when stdout is not a terminal" 1 "" -- grep -F 'req/s' "$E2E_TMP/good.out"
 check_contains "applying again: already applied" 0 "already applied" -- apply_loadtest "$good"
+
+# killed before the report, then resumed: the scenarios are not run again
+resumed=$E2E_TMP/resumed
+make_tree "$resumed" "$GOOD_PORT"
+build_tree "$resumed"
+GOOSE_RUN_CRASH_AT=report:intent apply_loadtest "$resumed" >/dev/null 2>&1
+check "killed at the report step: the four scenario results are kept" 0 "baseline.json soak.json spike.json stress.json" -- \
+	sh -c "ls '$resumed'/.goose/run/runs/*/loadtest | tr '\n' ' ' | sed 's/ \$//'"
+sent=$(grep -c ' /v1/' "$GOOD_LOG")
+check_contains "resume: scenarios already done, the report written" 0 "  2. loadtest.run       baseline-scenario: already done" -- \
+	"$RUNNER" resume --state "$resumed/.goose/run" --allow-unsigned --now "$WINDOW_NOW"
+check "resume: no load request sent again" 0 "$sent" -- grep -c ' /v1/' "$GOOD_LOG"
+check "resume: the report covers the four scenarios" 0 "4 true" -- \
+	sh -c "jq -r '\"\\(.scenarios | length) \\(.verdict.passed)\"' '$resumed'/load-test/reports/dr/*/report.json"
 
 # the documented entry point: run-load-test.sh builds the tree it lives in and applies the plan
 scripted=$E2E_TMP/scripted
