@@ -369,14 +369,18 @@ struct waiver_set {
 	struct scan_waiver_ref *waivers;
 	size_t count;
 	bool *expired;
+	char **canonical; /* each waiver's component in canonical purl form, or NULL */
 };
 
 static void waiver_set_release(struct waiver_set *set)
 {
-	for (size_t i = 0; i < set->count; i++)
+	for (size_t i = 0; i < set->count; i++) {
 		waiver_release(&set->waivers[i]);
+		free(set->canonical[i]);
+	}
 	free(set->waivers);
 	free(set->expired);
+	free(set->canonical);
 }
 
 static int read_waivers(const json_t *waivers, const char *today, struct waiver_set *set, char **error)
@@ -389,6 +393,7 @@ static int read_waivers(const json_t *waivers, const char *today, struct waiver_
 	size_t count = json_array_size(waivers);
 	set->waivers = xcalloc(count + 1, sizeof(*set->waivers));
 	set->expired = xcalloc(count + 1, sizeof(*set->expired));
+	set->canonical = xcalloc(count + 1, sizeof(*set->canonical));
 	size_t index;
 	const json_t *object;
 	json_array_foreach(waivers, index, object) {
@@ -412,6 +417,8 @@ static int read_waivers(const json_t *waivers, const char *today, struct waiver_
 		waiver->expires = xstrdup(expires);
 		waiver->service = service ? xstrdup(json_string_value(service)) : NULL;
 		waiver->approved_by = approved_by ? xstrdup(json_string_value(approved_by)) : NULL;
+		/* "pkg:npm/@types/node" and "pkg:npm/%40types/node" are one package */
+		set->canonical[set->count - 1] = purl_canonicalize(waiver->component, NULL);
 	}
 	return 0;
 }
@@ -427,12 +434,15 @@ static bool component_matches(const char *prefix, const char *purl)
 	return next == '\0' || next == '@' || next == '?' || next == '#' || next == '/' || prefix[length - 1] == '/';
 }
 
-static bool waiver_applies(const struct scan_waiver_ref *waiver, const struct osv_record *record,
-			   const char *service, const char *purl)
+/* The component matches as written or in canonical form (both sides normalised alike). */
+static bool waiver_applies(const struct waiver_set *set, size_t index, const struct osv_record *record,
+			   const char *service, const char *purl, const char *canonical_purl)
 {
+	const struct scan_waiver_ref *waiver = &set->waivers[index];
 	if (waiver->service && (!service || strcmp(waiver->service, service) != 0))
 		return false;
-	if (!component_matches(waiver->component, purl))
+	if (!component_matches(waiver->component, purl) &&
+	    !(set->canonical[index] && canonical_purl && component_matches(set->canonical[index], canonical_purl)))
 		return false;
 	if (strcmp(waiver->id, record->id) == 0)
 		return true;
@@ -488,8 +498,9 @@ static bool already_found(const struct scan_result *result, size_t first, const 
 }
 
 static void add_finding(struct scan_result *result, const struct osv_record *record, size_t input_index,
-			const char *service, const struct sbom_component *component, const char *purl, const char *version,
-			const char *fixed, const struct waiver_set *waivers, enum scan_severity fail_on)
+			const char *service, const struct sbom_component *component, const char *purl,
+			const char *canonical_purl, const char *version, const char *fixed,
+			const struct waiver_set *waivers, enum scan_severity fail_on)
 {
 	ALLOC_GROW(result->findings, result->finding_count + 1, result->finding_alloc);
 	struct scan_finding *finding = &result->findings[result->finding_count++];
@@ -509,7 +520,7 @@ static void add_finding(struct scan_result *result, const struct osv_record *rec
 	finding->pointer = xstrdup(component->pointer);
 	rate(record, finding);
 	for (size_t w = 0; w < waivers->count; w++) {
-		if (!waiver_applies(&waivers->waivers[w], record, service, purl))
+		if (!waiver_applies(waivers, w, record, service, purl, canonical_purl))
 			continue;
 		if (!waivers->expired[w] && !finding->waived_by)
 			finding->waived_by = waiver_copy(&waivers->waivers[w]);
@@ -553,6 +564,7 @@ static void scan_component(const struct osv_db *db, size_t input_index, const ch
 		add_note(result, xasprintf("component %s has no version: not scanned", label));
 	} else {
 		char *name = osv_name_of(&purl);
+		char *canonical = purl_to_string(&purl);
 		size_t count;
 		const struct osv_match *matches = osv_db_lookup(db, ecosystem, name, &count);
 		size_t first = result->finding_count;
@@ -563,9 +575,10 @@ static void scan_component(const struct osv_db *db, size_t input_index, const ch
 				continue;
 			const char *fixed = NULL;
 			if (scan_version_affected(affected, version, &fixed, result))
-				add_finding(result, record, input_index, service, component, component->purl, version, fixed, waivers,
-					    fail_on);
+				add_finding(result, record, input_index, service, component, component->purl, canonical, version,
+					    fixed, waivers, fail_on);
 		}
+		free(canonical);
 		free(name);
 	}
 	purl_release(&purl);
@@ -731,10 +744,11 @@ void scan_result_format_text(const struct scan_result *result, struct strbuf *ou
 				strbuf_addf(out, "%s%s", a ? ", " : "", finding->aliases[a]);
 			strbuf_addch(out, ')');
 		}
-		if (finding->waived_by)
-			strbuf_addf(out, " [waived by %s until %s]",
-				    finding->waived_by->approved_by ? finding->waived_by->approved_by : "a waiver",
+		if (finding->waived_by && finding->waived_by->approved_by)
+			strbuf_addf(out, " [waived by %s until %s]", finding->waived_by->approved_by,
 				    finding->waived_by->expires);
+		else if (finding->waived_by)
+			strbuf_addf(out, " [waived until %s]", finding->waived_by->expires);
 		else if (finding->expired_waiver)
 			strbuf_addf(out, " [waiver expired on %s]", finding->expired_waiver->expires);
 		strbuf_addch(out, '\n');
