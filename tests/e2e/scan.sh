@@ -149,6 +149,20 @@ note: component github.com/gin-gonic/gin@v1.5.0 has no purl: not scanned
 7 components scanned, 3 findings (0 waived), 3 failing at fail-on none: FAIL" \
 	-- sh -c "cp '$fixture/security/sbom/api.cdx.json' '$E2E_TMP/loose.json' && cd '$E2E_TMP' && '$GOOSEC' scan --db '$fixture/security/sbom/db.json' --now 2026-11-26 loose.json"
 
+# an SPDX 2.3 SBOM: the purl from externalRefs, the described package left out
+cat > "$E2E_TMP/app.spdx.json" <<'EOF'
+{ "spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "documentDescribes": ["SPDXRef-app"],
+  "packages": [
+    { "SPDXID": "SPDXRef-app", "name": "app", "versionInfo": "1.0.0",
+      "externalRefs": [ { "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/listed@3.1.0" } ] },
+    { "SPDXID": "SPDXRef-listed", "name": "listed", "versionInfo": "3.0.0",
+      "externalRefs": [ { "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/listed@3.0.0" } ] } ] }
+EOF
+check "an SPDX 2.3 SBOM" 1 \
+"listed@3.0.0: LISTED-1 critical 9.8, no fix (CVE-2024-0002)
+1 component scanned, 1 finding (0 waived), 1 failing at fail-on none: FAIL" \
+	-- sh -c "cd '$E2E_TMP' && '$GOOSEC' scan --db '$fixture/security/sbom/db.json' --now 2026-11-26 app.spdx.json"
+
 # ---- refusals ----
 
 printf '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.6",\n  "components": [\n    { "type": "library" }\n  ]\n}\n' \
