@@ -10,6 +10,7 @@ source "$(dirname "$0")/runner-lib.bash"
 source "$(dirname "$0")/../../scripts/stages.sh"
 source_root=$(cd "$(dirname "$0")/../.." && pwd)
 trap 'stages_stop; rm -rf "$E2E_TMP"' EXIT
+unset GOOSE_EVIDENCE_KEY_FILE # step 2 runs a promotion without one
 
 if ! stages_available; then
 	echo "0 passed, 0 failed"
@@ -47,8 +48,8 @@ build=$E2E_TMP/build
 check_contains "signed build of the adapted tree" 0 "plans" -- \
 	env SOURCE_DATE_EPOCH=$((NOW - 60)) "$GOOSEC" build --no-cache --sign-key "$keys/release-ci-2026q4.key" -o "$build" "$tree"
 
-# what the built plans hold: promotions need steps of later issues, rollbacks do not
-check_contains "promotion plans hold sbom.scan (not implemented yet)" 0 "sbom.scan" -- \
+# what the built plans hold: a promotion signs its evidence, a rollback needs no key for it
+check_contains "promotion plans collect evidence" 0 "evidence.collect" -- \
 	"$GOOSEC" plan show "$build/plans/promote-compliance-to-production.plan"
 rollback_actions=$("$GOOSEC" plan show "$build/plans/rollback-production.plan" | sed -nE 's/^ +[0-9]+\. ([a-z.]+) .*/\1/p' | sort -u | tr '\n' ' ')
 check "rollback plan uses only implemented actions" 0 "http.check monitoring.update snapshot.create snapshot.restore stage.promote stage.validate " -- \
@@ -116,9 +117,11 @@ no expected state in the plan: recorded the state first seen
 applied promote plan for stage 'compliance'" -- normalized run apply "$E2E_TMP/sandbox-compliance.plan"
 check "compliance serves 1.1.0" 0 '{"version": "1.1.0"}' -- get "$STAGE_PORT_compliance" /version
 
-# 2. the built compliance -> production plan stops at the first step of a later issue; resume
-#    runs it again, it fails again, and the runner puts production's recovery snapshot back
-check_contains "built promotion stops at sbom.scan" 1 "action 'sbom.scan' is not implemented" -- \
+# 2. the built compliance -> production plan, given no evidence signing key, fails at its
+#    evidence step, after production's recovery snapshot; resume runs the step again, it fails
+#    again, and the runner puts production's recovery snapshot back
+check_contains "built promotion fails at evidence.collect without --evidence-key" 1 \
+	"step 'generate-compliance-evidence' failed: evidence.collect needs the evidence signing key" -- \
 	run apply "$build/plans/promote-compliance-to-production.plan" --approve release-managers --approve team-ledger
 check_contains "resume with another --root is refused" 2 "began with --root '$tree', not '$source_root'" -- \
 	resume_elsewhere --root "$source_root"
