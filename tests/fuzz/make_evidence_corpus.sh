@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates tests/fuzz/corpus/evidence: bundles signed with the fixed fuzz key (the Ed25519
 # seed 01..08 then zeros, as fuzz_evidence.c trusts), an unsigned one, and damaged variants
-# (a changed item, reordered and missing records, a broken chain, a cut frame). Needs python3,
-# openssl and zstd.
+# (a changed item, reordered and missing records, a broken chain, a cut frame), each also as
+# 'T' + its decompressed text. Needs python3, openssl and zstd.
 set -eu
 cd "$(dirname "$0")/../.."
 OUT=tests/fuzz/corpus/evidence
@@ -68,6 +68,8 @@ PY
 for text in "$TMP"/*.txt; do
 	name=$(basename "$text" .txt)
 	zstd -q -19 --check -c "$text" >"$OUT/$name.bundle"
+	# 'T' + text: the harness compresses it, so mutations reach the records
+	{ printf T; cat "$text"; } >"$OUT/$name.text"
 done
 head -c 60 "$OUT/signed.bundle" >"$OUT/cut.bundle"
 printf 'not a bundle\n' >"$OUT/not-zstd"
