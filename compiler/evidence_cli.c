@@ -31,7 +31,8 @@ static const char usage_text[] =
 	"                               [--run-id ID] [--stage NAME] [--out FILE] [--sign-key FILE | --unsigned]\n"
 	"                               [--require-complete]\n"
 	"       goosec evidence verify BUNDLE --trust PUB...\n"
-	"       goosec evidence show BUNDLE [--trust PUB]...\n";
+	"       goosec evidence show BUNDLE [--trust PUB]... [--item NAME]\n"
+	"         (--item prints that item's bytes, e.g. an approvals record, to stdout)\n";
 
 static int usage(const char *format, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *format, ...)
@@ -109,10 +110,12 @@ static int verify_or_show(int argc, char **argv, bool show)
 {
 	static const struct option long_options[] = {
 		{ "trust", required_argument, NULL, 't' },
+		{ "item", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *command = show ? "show" : "verify";
+	const char *item_name = NULL;
 	struct key_list trusted = { 0 };
 	int status = EVIDENCE_EXIT_USAGE;
 	int option;
@@ -122,6 +125,10 @@ static int verify_or_show(int argc, char **argv, bool show)
 			fputs(usage_text, stdout);
 			status = EVIDENCE_EXIT_OK;
 			goto out;
+		}
+		if (option == 'i' && show) {
+			item_name = optarg;
+			continue;
 		}
 		if (option != 't') {
 			usage("%s: bad option", command);
@@ -159,6 +166,15 @@ static int verify_or_show(int argc, char **argv, bool show)
 	if (verdict != EVIDENCE_VERIFIED) {
 		printf("%s: error: %s [%s]\n", path, error, verdict_rule(verdict));
 		status = EVIDENCE_EXIT_REFUSED;
+	} else if (show && item_name) {
+		status = EVIDENCE_EXIT_REFUSED;
+		for (size_t i = 0; i < bundle.item_count; i++)
+			if (strcmp(bundle.items[i].name, item_name) == 0) {
+				fwrite(bundle.items[i].content, 1, bundle.items[i].size, stdout);
+				status = EVIDENCE_EXIT_OK;
+			}
+		if (status != EVIDENCE_EXIT_OK)
+			fprintf(stderr, "goosec: evidence show: '%s' holds no item '%s'\n", path, item_name);
 	} else if (show) {
 		struct strbuf text;
 		strbuf_init(&text);

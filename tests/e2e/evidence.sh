@@ -246,8 +246,10 @@ check_contains "the bundle names the run, its plan and its stage" 0 \
 	"run: 20261126T000000Z-${digest:0:6}, promote of stage compliance" -- "$GOOSEC" evidence show "$run_bundle"
 check_contains "the missing restore drill is recorded in the bundle" 0 \
 	"missing restore-validation: no 'snapshot.restore' step finished in the run" -- "$GOOSEC" evidence show "$run_bundle"
-check_contains "the approval is evidence (items in the order of their names)" 0 '{"approvals":[{"name":"alice","time":1795651200}]}' -- \
-	sh -c "zstd -dc '$run_bundle' | sed -n 2p | python3 -c 'import base64,json,sys; print(base64.b64decode(json.load(sys.stdin)[\"content\"]).decode())'"
+check "the approval is evidence; show --item prints an item's bytes" 0 '{"approvals":[{"name":"alice","time":1795651200}]}' -- \
+	"$GOOSEC" evidence show "$run_bundle" --trust "$PUB" --item approvals/approvals.json
+check_contains "show --item names an item the bundle lacks" 1 "holds no item 'approvals/nothing'" -- \
+	"$GOOSEC" evidence show "$run_bundle" --item approvals/nothing
 check "retention kept the two newest bundles, the new one among them" 0 \
 	"20261102T000000Z-bbbbbb.bundle
 20261126T000000Z-${digest:0:6}.bundle" -- ls "$work/.goose/run/evidence/compliance"
