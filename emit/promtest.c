@@ -528,8 +528,9 @@ static void slo_series_release(struct slo_series *series)
  * Each window pair (long + short window, one burn rate) gets three tests built from a burst of
  * errors: one where only that pair's condition holds, so the alert fires through that pair
  * alone; one where the long window burns past the rate but the short one does not (the burst
- * is over), and one where a spike trips the short window but not the long one: both silent. The series run for the longest window, so every
- * recorded window sees whole history, and a burst is placed relative to the evaluation time:
+ * is over), and one where a spike trips the short window but not the long one: both silent.
+ * The series run for the longest window, so every recorded window sees whole history, and a
+ * burst is placed relative to the evaluation time:
  * errors at a fixed ratio of the requests from `start` to `end` minutes before it. The ratio each
  * window then records is exact arithmetic (rate() over samples that fall on the window's edges
  * is increase / window), so the expected alerts are computed here and promtool checks them.
@@ -601,9 +602,6 @@ static double window_fraction(long start, long end, long minutes)
 	return overlap > 0 && covered > 0 ? (double)overlap / (double)covered : 0;
 }
 
-/* Finds a burst that meets `goal` for pair `target`, with every pair's outcome clear. The burst
- * the scenario describes most simply is tried first (the pair's long window up to now, or up to
- * the short window); then bursts between any two window edges. */
 enum burst_goal {
 	BURST_ALONE,       /* the pair burns, every other pair is quiet */
 	BURST_LONG_ONLY,   /* the pair's long window is past its rate, its short one is not; all quiet */
@@ -611,6 +609,9 @@ enum burst_goal {
 	BURST_WITH_OTHERS, /* the pair burns; others may too (when no burst makes it burn alone) */
 };
 
+/* Finds a burst that meets `goal` for pair `target`, with every pair's outcome clear. The burst
+ * the scenario describes most simply is tried first (the pair's long window up to now or up to
+ * its short window, or the short window alone); then bursts between any two window edges. */
 static int find_burst(const struct burn_pair *pairs, size_t target, enum burst_goal goal, struct burst *out)
 {
 	static const long edges[] = { 0, 5, 30, 60, 120, 360, 1440, BURN_HISTORY_MINUTES };
@@ -636,20 +637,20 @@ static int find_burst(const struct burn_pair *pairs, size_t target, enum burst_g
 		struct burst burst;
 		if (burst_make(&burst, start, end, pair->limit, fraction) != 0)
 			continue;
-		bool alone = true;
-		for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT && alone; p++) {
+		bool meets = true;
+		for (size_t p = 0; p < PROMRULE_BURN_WINDOW_COUNT && meets; p++) {
 			enum pair_state state = pair_state(&pairs[p], &burst);
 			if (p == target && goal != BURST_LONG_ONLY && goal != BURST_SHORT_ONLY)
-				alone = state == PAIR_BURNING;
+				meets = state == PAIR_BURNING;
 			else if (goal == BURST_WITH_OTHERS)
-				alone = state != PAIR_UNCLEAR;
+				meets = state != PAIR_UNCLEAR;
 			else
-				alone = state == PAIR_QUIET;
+				meets = state == PAIR_QUIET;
 		}
-		if ((long_only || short_only) && alone)
-			alone = burst_ratio(&burst, short_only ? pair->short_minutes : pair->long_minutes) >
+		if ((long_only || short_only) && meets)
+			meets = burst_ratio(&burst, short_only ? pair->short_minutes : pair->long_minutes) >
 				pair->limit * (1 + BURN_CLEAR);
-		if (alone) {
+		if (meets) {
 			*out = burst;
 			return 0;
 		}
