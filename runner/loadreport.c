@@ -163,7 +163,8 @@ struct tally {
 static struct tally tally_counts(const struct loadgen_counts *counts, const json_t *expect)
 {
 	struct tally tally = { .responses = counts->responses };
-	uint64_t transport = counts->connect_errors + counts->timeouts + counts->resets + counts->protocol_errors;
+	uint64_t transport = counts->connect_errors + counts->timeouts + counts->resets + counts->protocol_errors +
+			     counts->tls_errors;
 	for (int status_class = 0; status_class < 6; status_class++)
 		if (!loadreport_class_expected(expect, status_class))
 			tally.unexpected += counts->status_class[status_class];
@@ -187,9 +188,9 @@ static json_t *status_json(const struct loadgen_counts *counts)
 
 static json_t *errors_json(const struct loadgen_counts *counts, uint64_t unexpected, uint64_t dropped)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "connect", (json_int_t)counts->connect_errors, "timeout",
-			 (json_int_t)counts->timeouts, "reset", (json_int_t)counts->resets, "protocol",
-			 (json_int_t)counts->protocol_errors, "unexpected_status", (json_int_t)unexpected, "dropped",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "connect", (json_int_t)counts->connect_errors, "tls",
+			 (json_int_t)counts->tls_errors, "timeout", (json_int_t)counts->timeouts, "reset", (json_int_t)counts->resets,
+			 "protocol", (json_int_t)counts->protocol_errors, "unexpected_status", (json_int_t)unexpected, "dropped",
 			 (json_int_t)dropped);
 }
 
@@ -279,6 +280,8 @@ json_t *loadreport_scenario_json(const json_t *args, const struct loadgen_result
 	json_object_set_new(scenario, "late_sends", json_integer((json_int_t)result->counts.late_sends));
 	json_object_set_new(scenario, "dropped_sends", json_integer((json_int_t)dropped));
 	json_object_set_new(scenario, "bytes_read", json_integer((json_int_t)result->counts.bytes_read));
+	if (result->tls_error)
+		json_object_set_new(scenario, "tls_error", json_string(result->tls_error));
 	json_object_set_new(scenario, "engine",
 			    json_pack("{s:f,s:f,s:I}", "cpu_user_s", round(result->cpu_user_s * 1000) / 1000, "cpu_system_s",
 				      round(result->cpu_system_s * 1000) / 1000, "max_rss_kib", (json_int_t)result->max_rss_kib));

@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "loadgen.h"
 #include "loadgen_http.h"
+#include "loadgen_tls.h"
 #include "loadreport.h"
 #include "util.h"
 #include "banned.h"
@@ -101,6 +102,27 @@ static void utc_text(int64_t when, char *buffer, size_t size)
 	struct tm parts;
 	if (!gmtime_r(&seconds, &parts) || strftime(buffer, size, "%Y-%m-%dT%H:%M:%SZ", &parts) == 0)
 		snprintf(buffer, size, "%lld", (long long)when);
+}
+
+/* ---- progress on a terminal ---- */
+
+struct progress_line {
+	const char *scenario;
+	bool printed;
+};
+
+static void show_progress(const struct loadgen_progress *progress, void *data)
+{
+	struct progress_line *line = data;
+	printf("\r     %s: %.0f s, %.0f s left, ", line->scenario, progress->elapsed_s, progress->remaining_s);
+	if (progress->target_rate > 0)
+		printf("%.0f/%.0f req/s", progress->achieved_rate, progress->target_rate);
+	else
+		printf("%.0f req/s", progress->achieved_rate);
+	printf(", p95 %.1f ms, %llu error%s\033[K", (double)progress->p95_us / 1000.0, (unsigned long long)progress->errors,
+	       progress->errors == 1 ? "" : "s");
+	fflush(stdout);
+	line->printed = true;
 }
 
 /* ---- run ---- */
@@ -268,12 +290,24 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 	struct loadgen_result result;
 	memset(&result, 0, sizeof(result));
 	enum steps_outcome outcome = STEPS_FAILED;
-	if (loadgen_parse_url(base_url, &host, &port, &target) != 0) {
-		*error = xasprintf("scenario '%s': '%s' is not an http:// URL", scenario, base_url);
+	bool tls = false;
+	if (loadgen_parse_url_tls(base_url, &tls, &host, &port, &target) != 0) {
+		*error = xasprintf("scenario '%s': '%s' is not an http:// or https:// URL", scenario, base_url);
 		goto out;
 	}
+	if (tls) {
+		/* the system's CAs verify the stage's certificate; a plan cannot turn that off */
+		char *tls_error = NULL;
+		config.tls = loadgen_tls_context_new(host, NULL, false, &tls_error);
+		if (!config.tls) {
+			*error = xasprintf("scenario '%s': %s", scenario, tls_error ? tls_error : "cannot set up TLS");
+			free(tls_error);
+			goto out;
+		}
+		config.tls_server_name = host;
+	}
 	host_header = strchr(host, ':') ? xasprintf("[%s]", host) : xstrdup(host);
-	if (strcmp(port, "80") != 0) {
+	if (strcmp(port, tls ? "443" : "80") != 0) {
 		char *with_port = xasprintf("%s:%s", host_header, port);
 		free(host_header);
 		host_header = with_port;
@@ -305,8 +339,17 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 		config.threads = config.connections;
 	config.timeout_ns = (timeout_ms > 0 ? timeout_ms : 5000) * 1000000LL;
 	config.late_threshold_ns = 1000000;
+	struct progress_line line = { .scenario = scenario, .printed = false };
+	if (isatty(STDOUT_FILENO)) {
+		config.progress = show_progress;
+		config.progress_data = &line;
+	}
 	char *run_error = NULL;
 	int ran = loadgen_run(&config, &result, &run_error);
+	if (line.printed) {
+		fputs("\r\033[K", stdout);
+		fflush(stdout);
+	}
 	if (ran != 0) {
 		*error = xasprintf("scenario '%s': %s", scenario, run_error ? run_error : "the load engine could not start");
 		free(run_error);
@@ -325,6 +368,8 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 	free(dir);
 	json_decref(record);
 out:
+	if (config.tls)
+		loadgen_tls_context_free(config.tls);
 	loadgen_result_release(&result);
 	prepared_release(&prepared);
 	free(stages);

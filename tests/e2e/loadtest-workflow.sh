@@ -126,6 +126,8 @@ check "literal criteria: limit, unit, direction and filters in the report step" 
 	sh -c "jq -r .payload '$literal/build/plans/loadtest-compliance.plan' | base64 -d | jq -c '.steps[] | select(.id == \"report\") | .args.criteria[0,1]'"
 
 # ---- 1. a passing run against nginx ----
+mkdir -p "$E2E_TMP/keys"
+"$GOOSEC" keygen "$E2E_TMP/keys" --name gate-test >/dev/null
 start_nginx good compliance || { fail "start nginx"; finish; exit 1; }
 GOOD_PORT=$PORT
 GOOD_LOG=$LOG
@@ -187,6 +189,23 @@ check "the registry records the verdict" 0 "true 0" -- \
 check "no progress line when stdout is not a terminal" 1 "" -- grep -F 'req/s' "$E2E_TMP/good.out"
 check_contains "applying again: already applied" 0 "already applied" -- apply_loadtest "$good"
 
+# on a terminal, a progress line per second of each scenario (the pipe above had none)
+if command -v script >/dev/null 2>&1; then
+	cat >"$E2E_TMP/tty.json" <<JSON
+{"format":1,"kind":"goosec-plan","project":"tty","workflow":"loadtest","stage":"compliance","from_stage":null,
+ "created":$((NOW - 60)),"expires":$((NOW + 86400)),"expected_state":null,"state_check":"first-seen","inputs":{},"gates":{},
+ "steps":[{"id":"steady","phase":"baseline-scenario","action":"loadtest.run","title":"steady","args":{"operation":"run",
+  "scenario":"steady","base_url":"http://127.0.0.1:$GOOD_PORT","executor":"constant-rate","rate":20,"duration_ms":3000,
+  "connections":2,"timeout_ms":2000,"requests":[{"name":"balance","method":"GET","path":"/v1/accounts/a/balance","weight":1,"headers":{}}]}}]}
+JSON
+	"$PLAN_SIGN" "$E2E_TMP/keys/gate-test.key" "$E2E_TMP/tty.json" >"$E2E_TMP/tty.plan"
+	script -qefc "'$RUNNER' apply '$E2E_TMP/tty.plan' --trust '$E2E_TMP/keys/gate-test.pub' --now $WINDOW_NOW --root '$E2E_TMP' --state '$E2E_TMP/tty-state'" \
+		/dev/null >"$E2E_TMP/tty.out" 2>&1
+	check "terminal: progress lines with elapsed, remaining, rate, p95 and errors" 0 "true" -- \
+		sh -c "grep -qE 'steady: 1 s, 2 s left, [0-9]+/20 req/s, p95 [0-9.]+ ms, 0 errors' '$E2E_TMP/tty.out' && echo true"
+	check_contains "terminal: the step still ends done" 0 "steady: done" -- cat "$E2E_TMP/tty.out"
+fi
+
 # killed before the report, then resumed: the scenarios are not run again
 resumed=$E2E_TMP/resumed
 make_tree "$resumed" "$GOOD_PORT"
@@ -213,8 +232,6 @@ check_contains "run-load-test.sh: no signing key and no opt-out is a usage error
 	env -u GOOSEC_SIGNING_KEY_FILE GOOSEC="$GOOSEC" GOOSE_RUN="$RUNNER" bash "$scripted/load-test/scripts/run-load-test.sh" compliance
 
 # the promotion gates read the verdict recorded for the compliance stage
-mkdir -p "$E2E_TMP/keys"
-"$GOOSEC" keygen "$E2E_TMP/keys" --name gate-test >/dev/null
 gate_plan() {
 	local max_p95=$1 max_regression=$2
 	cat >"$E2E_TMP/gates.json" <<JSON
