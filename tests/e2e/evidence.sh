@@ -256,6 +256,15 @@ check "retention kept the two newest bundles, the new one among them" 0 \
 check_contains "the journal records the bundle and what retention removed" 0 '"retention_removed":["20261101T000000Z-aaaaaa.bundle"]' -- \
 	cat "$work/.goose/run/runs/$digest/journal"
 
+# an unsigned plan (run only with --allow-unsigned) gets an unsigned bundle; a signed one never does
+"$PLAN_SIGN" --unsigned "$E2E_TMP/promote-evidence.json" >"$E2E_TMP/unsigned-evidence.plan"
+unsigned_work=$E2E_TMP/work-unsigned
+fresh_workdir "$unsigned_work"
+check_contains "an unsigned plan with --allow-unsigned collects without a key" 0 "applied promote plan for stage 'compliance'" -- \
+	env -u GOOSE_EVIDENCE_KEY_FILE bash -c "cd '$unsigned_work' && '$RUNNER' apply '$E2E_TMP/unsigned-evidence.plan' --allow-unsigned --now $NOW --snapshot-key '$E2E_TMP/snapshot.key' --approve alice"
+check_contains "and its bundle is refused as unsigned" 1 "unsigned bundle: the statement carries no signature [evidence-unsigned]" -- \
+	bash -c "'$GOOSEC' evidence verify '$unsigned_work'/.goose/run/evidence/compliance/*.bundle --trust '$PUB'"
+
 # goosec collects from the same run directory: its journal (approvals, step results) and plan
 run_dir=$work/.goose/run/runs/$digest
 check_contains "goosec collect --run-dir finds the run's approvals and snapshot step" 0 \
