@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -634,7 +635,29 @@ struct collector {
 	struct loadgen_hist latency;  /* sampled latencies of the collected seconds, weighted */
 	struct loadgen_hist scratch;  /* latency plus the seconds still open, rebuilt per report */
 	int64_t last_reported;        /* the last second handed to the progress callback */
+	double cpu_at_start;          /* the process's CPU seconds when the run began */
 };
+
+static double process_cpu_seconds(void)
+{
+	struct timespec used;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used) != 0)
+		return 0.0;
+	return (double)used.tv_sec + (double)used.tv_nsec / 1e9;
+}
+
+/* Resident memory now, from /proc/self/statm (0 where there is none). */
+static long resident_kib(void)
+{
+	FILE *statm = fopen("/proc/self/statm", "r");
+	long size = 0, resident = 0;
+	if (!statm)
+		return 0;
+	if (fscanf(statm, "%ld %ld", &size, &resident) != 2)
+		resident = 0;
+	fclose(statm);
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
 
 /* A sample stands for seen / sampled latencies of its second. */
 static uint64_t sample_weight(const struct series_slot *slot)
@@ -680,6 +703,8 @@ static void collect_second(struct collector *collector, int64_t second, struct l
 	point.p50_us = weighted_percentile(samples, sample_count, total_weight, 50);
 	point.p90_us = weighted_percentile(samples, sample_count, total_weight, 90);
 	point.p99_us = weighted_percentile(samples, sample_count, total_weight, 99);
+	point.engine_rss_kib = resident_kib();
+	point.engine_cpu_s = process_cpu_seconds() - collector->cpu_at_start;
 	free(samples);
 	ALLOC_GROW(result->series, result->series_count + 1, result->series_alloc);
 	result->series[result->series_count++] = point;
@@ -806,7 +831,7 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 		loadgen_hist_init(&result->per_request[i].latency);
 	/* collect whole seconds while the workers run; a second is final two seconds later */
 	struct collector collector = {.workers = workers, .worker_count = worker_count, .last_reported = -1,
-				      .track_progress = config->progress != NULL};
+				      .track_progress = config->progress != NULL, .cpu_at_start = process_cpu_seconds()};
 	if (collector.track_progress) {
 		loadgen_hist_init(&collector.latency);
 		loadgen_hist_init(&collector.scratch);
@@ -859,7 +884,11 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	result->end_unix_s = result->start_unix_s + result->duration_s;
 	result->cpu_user_s = timeval_seconds(usage_after.ru_utime) - timeval_seconds(usage_before.ru_utime);
 	result->cpu_system_s = timeval_seconds(usage_after.ru_stime) - timeval_seconds(usage_before.ru_stime);
+	/* the kernel updates its high-water mark lazily: a reading taken during the run can be higher */
 	result->max_rss_kib = usage_after.ru_maxrss;
+	for (size_t i = 0; i < result->series_count; i++)
+		if (result->series[i].engine_rss_kib > result->max_rss_kib)
+			result->max_rss_kib = result->series[i].engine_rss_kib;
 	result->threads = config->threads;
 	result->connections = config->connections;
 	return status;
