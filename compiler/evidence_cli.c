@@ -29,7 +29,8 @@ enum { EVIDENCE_EXIT_OK = 0, EVIDENCE_EXIT_REFUSED = 1, EVIDENCE_EXIT_USAGE = 2 
 static const char usage_text[] =
 	"usage: goosec evidence collect [--tree DIR] [--build-dir DIR] [--run-dir DIR] [--plan FILE]\n"
 	"                               [--run-id ID] [--stage NAME] [--out FILE] [--sign-key FILE | --unsigned]\n"
-	"                               [--require-complete]\n"
+	"                               [--sign-key-name NAME] [--require-complete]\n"
+	"         the key's name (default: its file name without .key) must be goose.yaml's signing.evidence\n"
 	"       goosec evidence verify BUNDLE --trust PUB...\n"
 	"       goosec evidence show BUNDLE [--trust PUB]... [--item NAME]\n"
 	"         (--item prints that item's bytes, e.g. an approvals record, to stdout)\n";
@@ -202,7 +203,7 @@ out:
 /* ---- collect ---- */
 
 struct collect_options {
-	const char *tree, *build_dir, *run_dir, *plan_path, *run_id, *stage, *out, *key_path;
+	const char *tree, *build_dir, *run_dir, *plan_path, *run_id, *stage, *out, *key_path, *key_name;
 	bool unsigned_bundle, require_complete;
 };
 
@@ -396,6 +397,25 @@ static int collect(const struct collect_options *options)
 	status = EVIDENCE_EXIT_REFUSED;
 	add_template(&bundle, &analysis.model, rules);
 	const struct model *model = &analysis.model;
+	/* the key must be the one goose.yaml names for evidence, as plans are checked against theirs */
+	const struct model_name *declared = model->project_count ? &model->projects[0].signing_evidence : NULL;
+	if (has_key && declared && declared->text) {
+		const char *key_path = options->key_path ? options->key_path : getenv(EVIDENCE_CLI_KEY_ENV);
+		const char *base = strrchr(key_path, '/') ? strrchr(key_path, '/') + 1 : key_path;
+		size_t base_length = strlen(base);
+		if (base_length > 4 && strcmp(base + base_length - 4, ".key") == 0)
+			base_length -= 4;
+		char *name = options->key_name ? xstrdup(options->key_name) : xstrndup(base, base_length);
+		bool matches = strcmp(name, declared->text) == 0;
+		if (!matches)
+			printf("%s:%d:%d: error: evidence would be signed with key '%s' (id %s) but goose.yaml names '%s' "
+			       "[evidence-signing-key]\n",
+			       declared->location.file, declared->location.line, declared->location.col, name, key.key_id,
+			       declared->text);
+		free(name);
+		if (!matches)
+			goto out;
+	}
 	const char *output = model->project_count && model->projects[0].output ? model->projects[0].output : "build";
 	build_dir = options->build_dir ? xstrdup(options->build_dir) : xasprintf("%s/%s", root, output);
 
@@ -511,6 +531,7 @@ static int command_collect(int argc, char **argv)
 		{ "stage", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "sign-key", required_argument, NULL, 'k' },
+		{ "sign-key-name", required_argument, NULL, 'N' },
 		{ "unsigned", no_argument, NULL, 'U' },
 		{ "require-complete", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -529,6 +550,7 @@ static int command_collect(int argc, char **argv)
 		case 's': options.stage = optarg; break;
 		case 'o': options.out = optarg; break;
 		case 'k': options.key_path = optarg; break;
+		case 'N': options.key_name = optarg; break;
 		case 'U': options.unsigned_bundle = true; break;
 		case 'R': options.require_complete = true; break;
 		case 'h': fputs(usage_text, stdout); return EVIDENCE_EXIT_OK;

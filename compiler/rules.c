@@ -65,6 +65,10 @@ const struct rule_info rules_catalogue[] = {
 	  "(or the plan's evidence_complete gate) an error, and no bundle is written.\n" },
 	{ "evidence-plan", "the plan given to evidence collect cannot be read",
 	  "'goosec evidence collect --plan FILE' (or RUN_DIR/plan) must be a goosec plan in a DSSE envelope.\n" },
+	{ "evidence-signing-key", "evidence is signed with a key goose.yaml does not name",
+	  "goose.yaml's signing.evidence names the key that signs evidence bundles (an auditor trusts that\n"
+	  "key). 'goosec evidence collect --sign-key FILE' takes the key's name from the file name without\n"
+	  ".key, or from --sign-key-name NAME, and refuses a key of another name.\n" },
 	{ "evidence-tampered", "an evidence bundle was changed, reordered, cut short or is not a bundle",
 	  "'goosec evidence verify' decompresses the bundle (a damaged zstd frame or a cut file is refused),\n"
 	  "then checks each record in order: its seq (records reordered, added or removed), its link to the\n"

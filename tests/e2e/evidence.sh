@@ -51,6 +51,11 @@ check_contains "--require-complete refuses to write an incomplete bundle" 1 \
 check "nothing was written with --require-complete" 1 - -- test -e "$E2E_TMP/incomplete.bundle"
 check_contains "collect without a key is a usage error" 2 "no evidence key: pass --sign-key FILE" -- \
 	env -u GOOSEC_EVIDENCE_KEY_FILE "$GOOSEC" evidence collect --tree "$source_root" --build-dir "$build" --out "$E2E_TMP/x.bundle"
+evidence_line=$(grep -n '^  evidence: ' "$source_root/goose.yaml" | cut -d: -f1)
+check_contains "a key goose.yaml does not name for evidence is refused" 1 \
+	"goose.yaml:$evidence_line:13: error: evidence would be signed with key 'intruder' (id" -- \
+	bash -c "cd '$source_root' && '$GOOSEC' evidence collect --build-dir '$build' --out '$E2E_TMP/x.bundle' --sign-key '$keys/intruder.key'"
+check "nothing was written for the wrong key" 1 - -- test -e "$E2E_TMP/x.bundle"
 check_contains "verify needs --trust" 2 "verify: --trust PUB is required" -- "$GOOSEC" evidence verify "$bundle"
 check "an untrusted key is refused" 1 \
 	"$bundle: error: signed by an untrusted key (key id $key_id) [evidence-untrusted-key]" -- \
