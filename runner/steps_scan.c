@@ -344,8 +344,14 @@ bool steps_gate_security_scan(struct steps_context *context, const json_t *gate,
 		free(path);
 		return false;
 	}
-	free(path);
 	const json_t *findings = json_object_get(result, "findings");
+	if (!json_is_array(findings)) {
+		*reason = xasprintf("the scan result '%s' has no findings list", path);
+		free(path);
+		json_decref(result);
+		return false;
+	}
+	free(path);
 	size_t total = json_array_size(findings), waived = 0, count = 0;
 	const json_t **blocking = xcalloc(total + 1, sizeof(*blocking));
 	size_t index;

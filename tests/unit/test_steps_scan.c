@@ -332,6 +332,10 @@ START_TEST(test_gate_verdicts)
 			 "H2 (high 8.8) in pkg:npm/h@2 and 2 more");
 	ck_assert_str_eq(gate_reason(&tree, "bogus", false), "the gate's fail_on 'bogus' is not a severity");
 	ck_assert_str_eq(gate_reason(&tree, NULL, false), "the gate's fail_on '(none)' is not a severity");
+	write_text(tree.run_dir, "scan.json", "{\"summary\":{}}");
+	char *expected = xasprintf("the scan result '%s/scan.json' has no findings list", tree.run_dir);
+	ck_assert_str_eq(gate_reason(&tree, "high", false), expected);
+	free(expected);
 	write_text(tree.run_dir, "scan.json", "{\"findings\":[");
 	const char *reason = gate_reason(&tree, "high", false);
 	ck_assert_msg(strncmp(reason, "cannot read the scan result '", 29) == 0, "%s", reason);
