@@ -202,6 +202,9 @@ static enum steps_outcome collect_run(struct steps_context *context, const json_
 	const char *build_relative = json_string_value(json_object_get(args, "build_dir"));
 	char *build_dir = steps_tree_path(context, build_relative ? build_relative : "build");
 	char *plan_source = xasprintf("runs/%s/plan", context->plan->digest + 7);
+	/* {release}: a promotion collects before its swap, so the release is the source stage's */
+	const char *from_stage = json_string_value(json_object_get(context->plan->payload, "from_stage"));
+	const char *release = state_stage_release_version(context->state, from_stage ? from_stage : stage);
 	struct evidence_sources sources = {
 		.tree_root = context->root,
 		.build_dir = build_dir,
@@ -212,7 +215,7 @@ static enum steps_outcome collect_run(struct steps_context *context, const json_
 		.journal_records = context->journal->records,
 		.run_id = context->run_id,
 		.stage = stage,
-		.release = state_stage_release_version(context->state, stage),
+		.release = release,
 	};
 	char *relative = xasprintf("evidence/%s", stage);
 	char *dir = state_path(context->state, relative);
