@@ -287,6 +287,26 @@ enum steps_outcome steps_sbom_scan(struct steps_context *context, const json_t *
 	json_object_set_new(detail, "enrichment_changes", json_integer((json_int_t)inputs.enrichment_changes));
 	json_object_set_new(detail, "fail_on", json_string(scan_severity_name(options.fail_on)));
 	json_object_set_new(detail, "today", json_string(today));
+	/* the worst unwaived finding, as the gate would name it */
+	const struct scan_finding *worst = NULL;
+	for (size_t i = 0; i < result.finding_count; i++) {
+		const struct scan_finding *finding = &result.findings[i];
+		if (finding->waived_by)
+			continue;
+		if (!worst || finding->severity > worst->severity ||
+		    (finding->severity == worst->severity && finding->score_tenths > worst->score_tenths))
+			worst = finding;
+	}
+	if (worst) {
+		struct strbuf line;
+		strbuf_init(&line);
+		strbuf_addf(&line, "%s (%s", worst->id, scan_severity_name(worst->severity));
+		if (worst->score_tenths >= 0)
+			strbuf_addf(&line, " %d.%d", worst->score_tenths / 10, worst->score_tenths % 10);
+		strbuf_addf(&line, ") in %s", worst->purl ? worst->purl : worst->component);
+		json_object_set_new(detail, "worst_unwaived", json_string(line.buf));
+		strbuf_release(&line);
+	}
 	free(path);
 	scan_result_release(&result);
 	scan_inputs_release(&inputs);

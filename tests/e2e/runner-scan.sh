@@ -120,6 +120,9 @@ $refusal" -- apply_steps "$vulnerable" "$E2E_TMP/vulnerable.plan" --now "$NOW"
 check_contains "the refusal names the gate and the finding" 3 "gate 'security_scan' failed: 1 unwaived finding at or above high: GHSA-e2e0-test-0001 (high 7.5)" -- \
 	apply_in "$vulnerable" "$E2E_TMP/vulnerable.plan" --now "$NOW"
 check "nothing was promoted" 0 '{"version":"1.0.0"}' -- cat "$vulnerable/.goose/stages/production/version.json"
+check "the journal names the worst unwaived finding" 0 \
+	"GHSA-e2e0-test-0001 (high 7.5) in pkg:golang/github.com/go-chi/chi/v5@v5.0.12" -- \
+	sh -c "grep -o '\"worst_unwaived\":\"[^\"]*\"' '$(dirname "$(scan_result "$vulnerable")")/journal' | head -n 1 | cut -d'\"' -f4"
 check "the registry records the failed gate" 0 "false" -- jq '.stages.production.gates.security_scan' "$vulnerable/.goose/run/stages.json"
 
 # An advisory gate reports the same finding and lets the promotion through.

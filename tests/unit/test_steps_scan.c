@@ -125,6 +125,8 @@ START_TEST(test_scan_step_writes_result_and_summary)
 	ck_assert_str_eq(json_string_value(json_object_get(detail, "fail_on")), "high");
 	ck_assert_str_eq(json_string_value(json_object_get(detail, "today")), "2026-11-26");
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(detail, "services_without_sbom"), 0)), "worker");
+	ck_assert_str_eq(json_string_value(json_object_get(detail, "worst_unwaived")),
+			 "GHSA-dddd-eeee-ffff (critical 9.8) in pkg:npm/left-pad@1.0.0");
 	json_t *result = read_result(&tree);
 	ck_assert_str_eq(json_string_value(json_object_get(result, "run_id")), "20261126T000000Z-abcdef");
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(result, "database"), "path")), "security/db.json");
@@ -178,6 +180,8 @@ START_TEST(test_scan_step_expired_waiver)
 	ck_assert_int_eq(json_integer_value(json_object_get(detail, "waived")), 0);
 	ck_assert_int_eq(json_integer_value(json_object_get(detail, "expired_waivers")), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(detail, "today")), "2026-11-27");
+	ck_assert_str_eq(json_string_value(json_object_get(detail, "worst_unwaived")),
+			 "GHSA-dddd-eeee-ffff (critical 9.8) in pkg:npm/left-pad@1.0.0");
 	json_t *gate = json_pack("{s:s}", "fail_on", "high");
 	char *reason = NULL;
 	ck_assert(!steps_gate_security_scan(&tree.context, gate, &reason));
