@@ -102,6 +102,25 @@ check "the journal records the step's summary" 0 "2 sboms, 12 components, 1 find
 	sh -c "grep -o '\"detail\":{[^}]*\"components\":[^}]*}' '$(dirname "$result")/journal' | sed 's/^\"detail\"://' |
 		jq -r '\"\(.sboms) sboms, \(.components) components, \(.findings) findings, \(.waived) waived, \(.failing) failing at \(.fail_on)\"'"
 
+# A run killed just before and just after the scan resumes to the same result and promotion.
+for point in scan:intent scan:done; do
+	crashed=$E2E_TMP/crash-${point/:/-}
+	make_tree "$crashed"
+	cp "$E2E_TMP/clean.plan" "$crashed.plan"
+	(GOOSE_RUN_CRASH_AT=$point apply_in "$crashed" "$crashed.plan" --now "$NOW" >/dev/null 2>&1)
+	if [ -e "$crashed/.goose/stages/production/version.json" ] &&
+		[ "$(cat "$crashed/.goose/stages/production/version.json")" = '{"version":"1.0.0"}' ]; then
+		pass "killed at $point: nothing promoted yet"
+	else
+		fail "killed at $point: nothing promoted yet"
+	fi
+	check_contains "killed at $point, resume passes the gate and promotes" 0 \
+		"gate security_scan: passed: no unwaived finding at or above high (1 finding, 1 waived)" -- \
+		sh -c "cd '$crashed' && '$RUNNER' resume --trust '$E2E_TMP/keys/runner-test.pub' --snapshot-key '$E2E_TMP/snapshot.key' --now $NOW"
+	check "killed at $point, resumed: the same scan result as a clean run" 0 "$(jq -S 'del(.run_id)' "$result")" -- \
+		jq -S 'del(.run_id)' "$(scan_result "$crashed")"
+done
+
 # 2. A database with a new high vulnerability of an SBOM component: the gate refuses, exit 3.
 vulnerable=$E2E_TMP/vulnerable
 make_tree "$vulnerable"
