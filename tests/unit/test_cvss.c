@@ -1,7 +1,10 @@
 /* Unit tests for vuln/cvss: published v3.x base scores (NVD and the FIRST examples), strict
  * parsing, v2 refusal, every one of the 2,592 v3 base vectors against exact arithmetic, and v4.0
  * scores against FIRST's calculator. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <check.h>
+#include <jansson.h>
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -530,6 +533,114 @@ START_TEST(test_cvss4_invalid_vectors)
 }
 END_TEST
 
+/* The OSV schema's own pattern for CVSS_V4 scores (the shared reference data) as a second
+ * judge of what parses: vectors in the specification's metric order, with metrics left out,
+ * values swapped for ones of other metrics, and small damage, must parse exactly when the
+ * pattern matches. */
+static const char *find_v4_pattern(const json_t *node)
+{
+	if (json_is_string(node) && strncmp(json_string_value(node), "^CVSS:4", 7) == 0)
+		return json_string_value(node);
+	const char *key;
+	const json_t *value;
+	size_t index;
+	if (json_is_object(node)) {
+		json_object_foreach((json_t *)node, key, value) {
+			const char *found = find_v4_pattern(value);
+			if (found)
+				return found;
+		}
+	} else if (json_is_array(node)) {
+		json_array_foreach(node, index, value) {
+			const char *found = find_v4_pattern(value);
+			if (found)
+				return found;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_cvss4_parser_against_osv_schema)
+{
+	char *path = xasprintf("%s/reference/osv/schema.json", check_shared_dir());
+	json_t *schema = json_load_file(path, 0, NULL);
+	if (!schema) {
+		printf("skip osv schema cross-check: cannot read %s (set GOOSE_SHARED_DIR to the shared reference data)\n", path);
+		free(path);
+		return;
+	}
+	free(path);
+	const char *pattern = find_v4_pattern(schema);
+	ck_assert_ptr_nonnull(pattern);
+	int code;
+	PCRE2_SIZE offset;
+	pcre2_code *regex = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &code, &offset, NULL);
+	ck_assert_ptr_nonnull(regex);
+	pcre2_match_data *match = pcre2_match_data_create_from_pattern(regex, NULL);
+	/* each metric with the values the specification gives it, then a pool of any values */
+	static const struct {
+		const char *name;
+		const char *values[6];
+	} metrics[] = {
+		{ "AV", { "N", "A", "L", "P" } },      { "AC", { "L", "H" } },           { "AT", { "N", "P" } },
+		{ "PR", { "N", "L", "H" } },           { "UI", { "N", "P", "A" } },      { "VC", { "H", "L", "N" } },
+		{ "VI", { "H", "L", "N" } },           { "VA", { "H", "L", "N" } },      { "SC", { "H", "L", "N" } },
+		{ "SI", { "H", "L", "N" } },           { "SA", { "H", "L", "N" } },      { "E", { "X", "A", "P", "U" } },
+		{ "CR", { "X", "H", "M", "L" } },      { "IR", { "X", "H", "M", "L" } }, { "AR", { "X", "H", "M", "L" } },
+		{ "MAV", { "X", "N", "A", "L", "P" } }, { "MAC", { "X", "L", "H" } },    { "MAT", { "X", "N", "P" } },
+		{ "MPR", { "X", "N", "L", "H" } },     { "MUI", { "X", "N", "P", "A" } }, { "MVC", { "X", "H", "L", "N" } },
+		{ "MVI", { "X", "H", "L", "N" } },     { "MVA", { "X", "H", "L", "N" } }, { "MSC", { "X", "H", "L", "N" } },
+		{ "MSI", { "X", "S", "H", "L", "N" } }, { "MSA", { "X", "S", "H", "L", "N" } }, { "S", { "X", "N", "P" } },
+		{ "AU", { "X", "N", "Y" } },           { "R", { "X", "A", "U", "I" } },  { "V", { "X", "D", "C" } },
+		{ "RE", { "X", "L", "M", "H" } },      { "U", { "X", "Clear", "Green", "Amber", "Red" } },
+	};
+	static const char *const pool[] = { "N", "A", "L", "P", "H", "X", "U", "M", "S", "Y", "I", "D", "C",
+					    "Clear", "Red", "Q", "", "n", "HH" };
+	unsigned seed = 20261126;
+	int matched = 0, total = 20000;
+	for (int n = 0; n < total; n++) {
+		struct strbuf text;
+		strbuf_init(&text);
+		strbuf_addstr(&text, "CVSS:4.0");
+		for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned roll = (seed >> 16) % 1000;
+			if (m >= 11 ? roll < 500 : roll < 3)
+				continue; /* left out: fine for all but the base metrics */
+			seed = seed * 1103515245u + 12345u;
+			unsigned pick = (seed >> 16) % 1000;
+			const char *value;
+			if (pick < 980) {
+				size_t count = 0;
+				while (count < 6 && metrics[m].values[count])
+					count++;
+				value = metrics[m].values[pick % count];
+			} else {
+				value = pool[pick % (sizeof(pool) / sizeof(pool[0]))];
+			}
+			strbuf_addf(&text, "/%s:%s", metrics[m].name, value);
+		}
+		seed = seed * 1103515245u + 12345u;
+		if ((seed >> 16) % 50 == 0)
+			strbuf_addch(&text, '/');
+		bool schema_accepts = pcre2_match(regex, (PCRE2_SPTR)text.buf, text.len, 0, 0, match, NULL) >= 0;
+		struct cvss4_vector vector;
+		char *error = NULL;
+		bool parsed = cvss4_parse(text.buf, &vector, &error) == CVSS_OK;
+		ck_assert_msg(parsed == schema_accepts, "'%s': parser %s, osv schema %s (%s)", text.buf,
+			      parsed ? "accepts" : "refuses", schema_accepts ? "accepts" : "refuses", error ? error : "");
+		free(error);
+		matched += schema_accepts;
+		strbuf_release(&text);
+	}
+	printf("osv schema cross-check: %d of %d generated v4 vectors valid, parser agrees on all\n", matched, total);
+	ck_assert_int_gt(matched, 100);
+	pcre2_match_data_free(match);
+	pcre2_code_free(regex);
+	json_decref(schema);
+}
+END_TEST
+
 /* One entry point for every version a vulnerability database carries. */
 START_TEST(test_vector_base_score_any_version)
 {
@@ -576,6 +687,7 @@ static Suite *cvss_suite(void)
 	tcase_add_test(v4, test_cvss4_base_and_full_scores);
 	tcase_add_test(v4, test_cvss4_whole_base_space);
 	tcase_add_test(v4, test_cvss4_invalid_vectors);
+	tcase_add_test(v4, test_cvss4_parser_against_osv_schema);
 	tcase_add_test(v4, test_vector_base_score_any_version);
 	suite_add_tcase(suite, v4);
 	return suite;
