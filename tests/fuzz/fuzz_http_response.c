@@ -1,5 +1,6 @@
 /* libFuzzer entry point for the load engine's HTTP response parser: any bytes, fed whole and
- * in pieces of every size the first byte picks, must parse the same way without overrunning. */
+ * in pieces of every size the first byte picks, must parse the same way without overrunning.
+ * The same bytes as a URL go through the http:// and https:// URL splitter too. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,6 +51,32 @@ static struct outcome parse_all(const char *text, size_t size, size_t piece, boo
 	return outcome;
 }
 
+/* A URL the splitter accepts has a host, a port from 1 to 65535 and a target starting with '/';
+ * the http:// only entry point agrees with it on http:// URLs. */
+static void check_url(const char *text, size_t size)
+{
+	char *url = malloc(size + 1);
+	memcpy(url, text, size);
+	url[size] = '\0';
+	char *host = NULL, *port = NULL, *target = NULL;
+	bool tls = false;
+	int parsed = loadgen_parse_url_tls(url, &tls, &host, &port, &target);
+	if (parsed == 0) {
+		long number = strtol(port, NULL, 10);
+		if (!*host || number < 1 || number > 65535 || target[0] != '/' || tls != (strncmp(url, "https://", 8) == 0))
+			abort();
+		free(host), free(port), free(target);
+	}
+	if (strncmp(url, "http://", 7) == 0) {
+		int plain = loadgen_parse_url(url, &host, &port, &target);
+		if (plain != parsed)
+			abort();
+		if (plain == 0)
+			free(host), free(port), free(target);
+	}
+	free(url);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -63,5 +90,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (whole.state != split.state || whole.responses != split.responses || whole.status != split.status ||
 	    whole.body_bytes != split.body_bytes || whole.consumed != split.consumed)
 		abort();
+	check_url(text, strnlen(text, size));
 	return 0;
 }
