@@ -11,6 +11,8 @@
 #   GOOSEC_SIGNING_KEY_FILE    the plan-signing key: the build is signed with it ...
 #   GOOSE_TRUST                ... and goose-run trusts these public keys (space-separated paths)
 #   GOOSE_LOADTEST_UNSIGNED=1  no key: build --unsigned and apply --allow-unsigned (local trials only)
+#   GOOSE_EVIDENCE_KEY_FILE    the evidence signing key goose-run signs the stored report with
+#                              (needed when goose.yaml names one, as the example does)
 #   GOOSE_STATE                goose-run's state dir (default .goose/run under the tree)
 #   BUILD_DIR                  where goosec writes (default build/ under the tree)
 #

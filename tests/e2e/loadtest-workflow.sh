@@ -220,6 +220,19 @@ check "resume: no load request sent again" 0 "$sent" -- grep -c ' /v1/' "$GOOD_L
 check "resume: the report covers the four scenarios" 0 "4 true" -- \
 	sh -c "jq -r '\"\\(.scenarios | length) \\(.verdict.passed)\"' '$resumed'/load-test/reports/dr/*/report.json"
 
+# outside the off-peak window the baseline runs, the off-peak scenarios wait: no report yet
+deferred=$E2E_TMP/deferred
+make_tree "$deferred" "$GOOD_PORT"
+build_tree "$deferred"
+check_contains "outside the window: stress deferred, exit 4" 4 "  3. loadtest.run       stress-scenarios: deferred" -- \
+	"$RUNNER" apply "$deferred/build/plans/loadtest-compliance.plan" --allow-unsigned --now "$NOW" --root "$deferred" --state "$deferred/.goose/run"
+check "outside the window: no report, the baseline result kept" 0 "baseline.json" -- \
+	sh -c "ls '$deferred'/.goose/run/runs/*/loadtest; ls '$deferred/load-test/reports/dr' 2>/dev/null; true"
+check_contains "inside the window, resume runs the rest and reports" 0 "applied loadtest plan" -- \
+	"$RUNNER" resume --state "$deferred/.goose/run" --allow-unsigned --now "$WINDOW_NOW"
+check "resumed in the window: every scenario in the report" 0 "baseline:ran stress:ran spike:ran soak:ran" -- \
+	sh -c "jq -r '[.scenarios[] | \"\\(.name):\\(.status)\"] | join(\" \")' '$deferred'/load-test/reports/dr/*/report.json"
+
 # the documented entry point: run-load-test.sh builds the tree it lives in and applies the plan
 scripted=$E2E_TMP/scripted
 make_tree "$scripted" "$GOOD_PORT"
