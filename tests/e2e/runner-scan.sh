@@ -11,7 +11,7 @@ source "$(dirname "$0")/runner-lib.bash"
 source_root=$(cd "$(dirname "$0")/../.." && pwd)
 
 if ! command -v jq >/dev/null 2>&1 || [ ! -x "$PLAN_SIGN" ]; then
-	echo "skip: needs jq and the test helper $PLAN_SIGN (make check builds it)"
+	echo "skip: needs jq and the plan signing test program $PLAN_SIGN (make check builds it)"
 	echo "0 passed, 0 failed"
 	exit 0
 fi
