@@ -177,7 +177,23 @@ static bool evaluate_gate(struct run *run, const char *name, const json_t *gate,
 	return passed;
 }
 
-/* Checks the gates due before `phase`; RUNNER_EXIT_SUCCESS, or GATE_FAILED with `*error`. */
+/* True when this run's journal records that gate `name` passed. */
+static bool gate_passed_before(const struct run *run, const char *name)
+{
+	size_t index;
+	const json_t *record;
+	json_array_foreach(run->journal.records, index, record) {
+		const json_t *detail = json_object_get(record, "detail");
+		const char *gate = json_string_value(json_object_get(detail, "gate"));
+		if (strcmp(json_string_value(json_object_get(record, "kind")), "gate") == 0 && gate && strcmp(gate, name) == 0 &&
+		    json_is_true(json_object_get(detail, "passed")))
+			return true;
+	}
+	return false;
+}
+
+/* Checks the gates due before `phase`; RUNNER_EXIT_SUCCESS, or GATE_FAILED with `*error`. A gate
+ * this run already passed is not asked again. */
 static int check_gates(struct run *run, const char *phase, char **error)
 {
 	const char *name;
@@ -185,6 +201,11 @@ static int check_gates(struct run *run, const char *phase, char **error)
 	json_object_foreach(json_object_get(run->plan.payload, "gates"), name, gate) {
 		if (strcmp(json_string_value(json_object_get(gate, "checked_before")), phase) != 0)
 			continue;
+		if (gate_passed_before(run, name)) {
+			/* a resumed run keeps the verdict: its own steps may have changed what the gate reads */
+			fprintf(run->options->out, "gate %s: passed earlier in this run\n", name);
+			continue;
+		}
 		char *reason = NULL;
 		bool passed = evaluate_gate(run, name, gate, &reason);
 		json_t *detail = json_pack("{s:s,s:b}", "gate", name, "passed", passed);
