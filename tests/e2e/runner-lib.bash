@@ -77,3 +77,23 @@ final_state() {
 		cat .goose/run/metrics/goose-run.prom &&
 		"$RUNNER" snapshots list --store .goose/snapshots --json | grep -c '"id"')
 }
+
+# plan_payload PLAN: the payload JSON of a DSSE plan (needs jq).
+plan_payload() {
+	jq -r .payload "$1" | base64 -d
+}
+
+# crash_points PAYLOAD_FILE: every place GOOSE_RUN_CRASH_AT can kill a run of the plan, one per
+# line: begin:done, each step's intent and done (and a stage.promote's swapped and registered,
+# between its rename and its registry write), finish:done. Derived from the plan's own steps, so
+# a step added to a workflow is killed at as soon as plans hold it.
+crash_points() {
+	echo "begin:done"
+	jq -r '.steps[] | "\(.id):intent", "\(.id):done", (select(.action == "stage.promote") | "\(.id):swapped", "\(.id):registered")' "$1"
+	echo "finish:done"
+}
+
+# done_steps JOURNAL: the steps a run's journal records as done, in order.
+done_steps() {
+	jq -r 'select(.kind == "done") | .step' "$1" | tr '\n' ' '
+}
