@@ -59,6 +59,52 @@ check_contains "truncated snapshot" 1 "truncated" -- "$RUN" snapshots verify --s
 cp "$T/pristine" "$SNAP"
 check_contains "verify after repair" 0 "1 ok" -- "$RUN" snapshots verify --store "$STORE" --key "$T/key"
 
+# the tree digest: recorded at create time over what was archived, in the form a walk of the
+# restored tree gives (here computed independently: path NUL kind NUL [x] sha256 LF, names
+# sorted per directory, a directory before its content)
+tree_digest() {
+	python3 - "$1" <<'PY'
+import hashlib, os, stat, sys
+def walk(root, relative, out):
+    for name in sorted(os.listdir(os.path.join(root, relative) if relative else root), key=os.fsencode):
+        child = relative + "/" + name if relative else name
+        info = os.lstat(os.path.join(root, child))
+        if stat.S_ISDIR(info.st_mode):
+            out += os.fsencode(child) + b"\0dir\n"
+            walk(root, child, out)
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            kind, data = b"link", os.fsencode(os.readlink(os.path.join(root, child)))
+        else:
+            kind, data = b"file", open(os.path.join(root, child), "rb").read()
+        execute = b"x" if info.st_mode & 0o111 else b""
+        out += os.fsencode(child) + b"\0" + kind + b"\0" + execute + hashlib.sha256(data).hexdigest().encode() + b"\n"
+listing = bytearray()
+walk(sys.argv[1], "", listing)
+print("sha256:" + hashlib.sha256(listing).hexdigest())
+PY
+}
+recorded=$("$RUN" snapshots list --store "$STORE" --json | sed -n 's/.*"tree_digest": "\(.*\)".*/\1/p')
+if command -v python3 >/dev/null 2>&1; then
+	check "tree digest recorded at create = an independent walk of what was archived" 0 "$recorded" -- tree_digest "$T/expected"
+	check "... and of the restored tree" 0 "$recorded" -- tree_digest "$T/restored"
+	chmod +x "$T/restored/numbers.txt"
+	if [ "$(tree_digest "$T/restored")" != "$recorded" ]; then pass "an execute bit changes the digest"; else fail "an execute bit changes the digest"; fi
+	chmod -x "$T/restored/numbers.txt"
+fi
+cp "$STORE/index.json" "$T/index.pristine"
+other=sha256:$(printf 'other' | sha256sum | cut -d' ' -f1)
+sed -i "s/\"tree_digest\": \"$recorded\"/\"tree_digest\": \"$other\"/" "$STORE/index.json"
+check_contains "an index with another tree digest: verify fails" 1 "the archived files do not hash as the index records" -- \
+	"$RUN" snapshots verify --store "$STORE" --key "$T/key"
+check_contains "... and restore is refused" 1 "the archived files do not hash as the index records" -- \
+	"$RUN" snapshots restore "$ID" --store "$STORE" --key "$T/key" --to "$T/restored"
+if diff -r "$T/expected" "$T/restored" >/dev/null; then pass "target untouched after a refused restore"; else fail "target untouched after a refused restore"; fi
+sed -i '/"tree_digest"/d' "$STORE/index.json"
+check_contains "an index entry without a tree digest (an older goose-run) still verifies" 0 "1 ok" -- \
+	"$RUN" snapshots verify --store "$STORE" --key "$T/key"
+cp "$T/index.pristine" "$STORE/index.json"
+
 # retention: --keep-last on create, then prune by count
 for i in 1 2 3; do
 	"$RUN" snapshots create "$T/state" --store "$STORE" --key "$T/key" --keep-last 3 >/dev/null
