@@ -264,6 +264,9 @@ run_gates() {
 	rm -f "$tree/.goose/run/current"
 	"$RUNNER" apply "$plan" --trust "$E2E_TMP/keys/gate-test.pub" --now "$WINDOW_NOW" --root "$tree" --state "$tree/.goose/run"
 }
+check "report.json: no request path (they can carry account ids)" 1 "" -- grep -F 'acct-test-0001' "$report" "$dir/report.html" "$dir/summary.md"
+check_contains "gates refuse a stage with no load test recorded" 3 "no load test of stage 'compliance' is recorded" -- \
+	run_gates "$E2E_TMP/nowhere" "$(gate_plan 250 100000)"
 check_contains "gates pass on the passing load test" 0 "gate performance_baseline: passed" -- run_gates "$good" "$(gate_plan 250 100000)"
 check_contains "loadtest gate fails when its own limit is tighter than the run's p95" 3 \
 	"gate loadtest: FAILED: load test" -- run_gates "$good" "$(gate_plan 0 100000)"
