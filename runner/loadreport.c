@@ -204,17 +204,27 @@ int loadreport_schedule(const json_t *args, struct loadgen_schedule *schedule, s
 		size_t index;
 		const json_t *stage;
 		json_array_foreach(ramp, index, stage) {
-			(*stages)[index].duration_ns = (int64_t)json_integer_value(json_object_get(stage, "duration_ms")) * 1000000;
-			(*stages)[index].target_rate = number(json_object_get(stage, "target"));
+			json_int_t duration_ms = json_integer_value(json_object_get(stage, "duration_ms"));
+			double target = number(json_object_get(stage, "target"));
+			if (duration_ms < 0 || duration_ms > LOADREPORT_DURATION_MAX_MS || !(target >= 0 && target <= 1e8)) {
+				free(*stages);
+				*stages = NULL;
+				return -1;
+			}
+			(*stages)[index].duration_ns = (int64_t)duration_ms * 1000000;
+			(*stages)[index].target_rate = target;
 		}
 		schedule->stages = *stages;
 		schedule->stage_count = json_array_size(ramp);
 		return 0;
 	}
-	if (!json_is_integer(json_object_get(args, "rate")))
+	json_int_t rate = json_integer_value(json_object_get(args, "rate"));
+	json_int_t duration_ms = json_integer_value(json_object_get(args, "duration_ms"));
+	if (!json_is_integer(json_object_get(args, "rate")) || rate < 0 || rate > 100000000 || duration_ms < 0 ||
+	    duration_ms > LOADREPORT_DURATION_MAX_MS)
 		return -1;
 	*stages = xcalloc(1, sizeof(**stages));
-	(*stages)[0].duration_ns = (int64_t)json_integer_value(json_object_get(args, "duration_ms")) * 1000000;
+	(*stages)[0].duration_ns = (int64_t)duration_ms * 1000000;
 	(*stages)[0].target_rate = number(json_object_get(args, "rate"));
 	schedule->start_rate = (*stages)[0].target_rate;
 	schedule->stages = *stages;

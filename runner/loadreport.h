@@ -34,9 +34,12 @@ bool loadreport_class_expected(const json_t *expect, int status_class);
  * with histograms, the per-second series with the schedule's target rate, engine usage). */
 json_t *loadreport_scenario_json(const json_t *args, const struct loadgen_result *result);
 
+/* The longest scenario (or stage of one) a plan may ask for: 30 days. */
+#define LOADREPORT_DURATION_MAX_MS 2592000000LL
+
 /* The open-model schedule a run step's args ask for ("rate" + "duration_ms", or "stages" of
  * {target, duration_ms} ramping from 0): 0 with the stages in `*stages` (caller frees), or -1
- * when the args hold neither. */
+ * when the args hold neither, or durations or rates out of range. */
 int loadreport_schedule(const json_t *args, struct loadgen_schedule *schedule, struct loadgen_stage **stages);
 
 /* The report of a load test. `meta` ({run_id, plan_digest, project, service, stage, release,

@@ -272,13 +272,19 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 	struct loadgen_stage *stages = NULL;
 	if (strcmp(executor_name, "max-throughput") == 0) {
 		config.executor = LOADGEN_MAX_THROUGHPUT;
-		config.duration_ns = (int64_t)json_integer_value(json_object_get(args, "duration_ms")) * 1000000;
+		json_int_t duration_ms = json_integer_value(json_object_get(args, "duration_ms"));
+		if (duration_ms <= 0 || duration_ms > LOADREPORT_DURATION_MAX_MS) {
+			free(path);
+			return fail(error, xasprintf("scenario '%s': max-throughput needs 'duration_ms' from 1 to %lld", scenario,
+						     (long long)LOADREPORT_DURATION_MAX_MS));
+		}
+		config.duration_ns = (int64_t)duration_ms * 1000000;
 	} else if (strcmp(executor_name, "constant-rate") == 0 || strcmp(executor_name, "ramping-rate") == 0) {
 		config.executor = strcmp(executor_name, "constant-rate") == 0 ? LOADGEN_CONSTANT_RATE : LOADGEN_RAMPING_RATE;
 		if (loadreport_schedule(args, &config.schedule, &stages) != 0) {
 			free(path);
-			return fail(error, xasprintf("scenario '%s': %s needs 'rate' and 'duration_ms', or 'stages'", scenario,
-						     executor_name));
+			return fail(error, xasprintf("scenario '%s': %s needs 'rate' and 'duration_ms', or 'stages', within "
+						     "100000000 req/s and 30 days", scenario, executor_name));
 		}
 	} else {
 		free(path);
@@ -337,7 +343,7 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 	config.threads = cpus > 0 ? (unsigned)cpus : 1;
 	if (config.threads > config.connections)
 		config.threads = config.connections;
-	config.timeout_ns = (timeout_ms > 0 ? timeout_ms : 5000) * 1000000LL;
+	config.timeout_ns = (timeout_ms > 0 && timeout_ms <= 3600000 ? timeout_ms : 5000) * 1000000LL;
 	config.late_threshold_ns = 1000000;
 	struct progress_line line = { .scenario = scenario, .printed = false };
 	if (isatty(STDOUT_FILENO)) {
