@@ -68,12 +68,19 @@ static void add_escaped(struct strbuf *out, const char *text)
 	}
 }
 
-/* Text for a Markdown table cell: pipes and newlines would break the row. */
+/* Text for a Markdown table cell: pipes and newlines would break the row, and markup would be
+ * rendered as HTML by most viewers. */
 static void add_cell(struct strbuf *out, const char *text)
 {
 	for (const char *c = text ? text : ""; *c; c++) {
 		if (*c == '|')
 			strbuf_addstr(out, "\\|");
+		else if (*c == '<')
+			strbuf_addstr(out, "&lt;");
+		else if (*c == '>')
+			strbuf_addstr(out, "&gt;");
+		else if (*c == '&')
+			strbuf_addstr(out, "&amp;");
 		else if (*c == '\n' || *c == '\r')
 			strbuf_addch(out, ' ');
 		else if ((unsigned char)*c >= 0x20)
@@ -943,6 +950,24 @@ char *loadreport_markdown(const json_t *report)
 		out.len -= 1; /* the last separator's trailing space */
 		out.buf[out.len] = '\0';
 		strbuf_addch(&out, '\n');
+	}
+	strbuf_addstr(&out, "\n## Requests\n\n| scenario | request | responses | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |\n"
+			    "|---|---|---:|---:|---:|---:|---:|---:|\n");
+	json_array_foreach(json_object_get(report, "scenarios"), index, scenario) {
+		size_t request_index;
+		const json_t *request;
+		json_array_foreach(json_object_get(scenario, "requests"), request_index, request) {
+			strbuf_addstr(&out, "| ");
+			add_cell(&out, string_or(json_object_get(scenario, "name"), "?"));
+			strbuf_addstr(&out, " | ");
+			add_cell(&out, string_or(json_object_get(request, "name"), "?"));
+			strbuf_addf(&out, " | %lld | %lld | ", (long long)json_integer_value(json_object_get(request, "responses")),
+				    (long long)json_integer_value(json_object_get(request, "errors")));
+			add_latency_cells(&out, json_object_get(request, "latency_ms"), " | ");
+			out.len -= 1;
+			out.buf[out.len] = '\0';
+			strbuf_addch(&out, '\n');
+		}
 	}
 	strbuf_addstr(&out, "\n## Criteria\n\n| criterion | scenario | value | result |\n|---|---|---:|---|\n");
 	const json_t *criterion;

@@ -339,6 +339,8 @@ START_TEST(junit_counts_and_escapes)
 	char *markdown = loadreport_markdown(report);
 	ck_assert(strncmp(markdown, "# Load test of ledger-api on compliance: FAILED\n", 48) == 0);
 	ck_assert(strstr(markdown, "| soak | not run: window |") != NULL);
+	ck_assert_msg(strstr(markdown, "| a&lt;b&gt;&amp;\"c\" | read | 100 | 10 | 5.411 | ") != NULL, "%s", markdown);
+	ck_assert(strstr(markdown, "a<b>") == NULL);
 	char *error = NULL;
 	char *html = loadreport_html(report, "<title>{{title}}</title>{{verdict_class}} {{verdict}} {{body}} {{other}}", &error);
 	ck_assert_ptr_nonnull(html);
