@@ -54,6 +54,8 @@ SSL_CTX *loadgen_tls_context_new(const char *server_name, const char *ca_file, b
 	}
 	SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
 	SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* one read(2) takes a whole response's records rather than a header, then a body, per record */
+	SSL_CTX_set_read_ahead(context, 1);
 	/* a peer that closes without close_notify ends the stream like any HTTP server may */
 	SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End to end: goose-run load over TLS against nginx on loopback with a self-signed certificate
 # made here (openssl req): trusted through --cacert, refused without it (verification is on by
-# default), accepted with --insecure; a wrong name is refused; reconnects resume the session.
+# default), accepted with --insecure; a wrong name is refused; reconnects resume the session
+# (nginx closes a connection after 50 requests: 1000 requests need at least 20 handshakes, and
+# only the first on each of the 8 connections may be a full one).
 source "$(dirname "$0")/lib.sh"
 RUN=${GOOSE_RUN:-$(cd "$(dirname "$0")/../.." && pwd)/${BIN:-bin}/goose-run}
 NGINX=${NGINX:-/usr/sbin/nginx}
@@ -100,7 +102,7 @@ URL="https://localhost:$PORT/"
 out=$("$RUN" load "$URL" --cacert "$T/cert.pem" --rate 500 --duration 2s --connections 8 --threads 2 --json 2>"$T/err")
 status=$?
 if [ "$status" -eq 0 ] && jq -e '.requests == 1000 and .errors == 0 and .tls.errors == 0 and .tls.handshakes >= 20 and
-	.tls.resumed == .tls.handshakes - 8 and .latency_us.p99 > 0' <<<"$out" >/dev/null; then
+	.tls.resumed >= .tls.handshakes - 8 and .tls.resumed >= 12 and .latency_us.p99 > 0' <<<"$out" >/dev/null; then
 	pass "https with --cacert: 1000 requests at 500 req/s, no errors, every reconnect resumed: $(jq -c .tls <<<"$out")"
 else
 	fail "https with --cacert" "exit $status" "$out" "$(cat "$T/err")"
@@ -109,7 +111,7 @@ fi
 out=$("$RUN" load "https://localhost:$TLS13_PORT/" --cacert "$T/cert.pem" --rate 500 --duration 2s --connections 8 --threads 2 --json 2>"$T/err")
 status=$?
 if [ "$status" -eq 0 ] && jq -e '.requests == 1000 and .errors == 0 and .tls.handshakes >= 20 and
-	.tls.resumed == .tls.handshakes - 8' <<<"$out" >/dev/null; then
+	.tls.resumed >= .tls.handshakes - 8 and .tls.resumed >= 12' <<<"$out" >/dev/null; then
 	pass "TLS 1.3: every reconnect resumed a ticket: $(jq -c .tls <<<"$out")"
 else
 	fail "TLS 1.3 resumption" "exit $status" "$out" "$(cat "$T/err")"
