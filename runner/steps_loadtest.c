@@ -657,7 +657,12 @@ char *steps_loadtest_failures(const json_t *journal_records)
 		strbuf_release(&out);
 		return NULL;
 	}
-	char *message = xasprintf("load-test criteria failed: %s (report: %s)", out.len ? out.buf : "see the report", report_path);
+	/* people open the page; the folder holds it beside report.json */
+	size_t folder_length = strlen(report_path);
+	if (folder_length > 12 && strcmp(report_path + folder_length - 12, "/report.json") == 0)
+		folder_length -= 12;
+	char *message = xasprintf("load-test criteria failed: %s (report: %.*s/report.html)", out.len ? out.buf : "see the report",
+				  (int)folder_length, report_path);
 	strbuf_release(&out);
 	return message;
 }

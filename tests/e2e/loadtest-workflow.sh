@@ -289,8 +289,12 @@ for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$SLOW_PORT") 2>/dev/null &
 slow=$E2E_TMP/slow
 make_tree "$slow" "$SLOW_PORT"
 build_tree "$slow"
-check_contains "slow endpoint: criteria failed, exit 3 (not a step failure)" 3 \
-	"load-test criteria failed: latency_p95 <= 250 ms (ledger_api_latency_p95, warning) in scenario 'baseline'" -- apply_loadtest "$slow"
+apply_loadtest "$slow" >"$E2E_TMP/slow.out" 2>&1
+check "slow endpoint: criteria failed, exit 3 (not a step failure)" 3 "" -- sh -c "exit $?"
+check_contains "slow endpoint: the p95 criterion named" 0 \
+	"load-test criteria failed: latency_p95 <= 250 ms (ledger_api_latency_p95, warning) in scenario 'baseline'" -- cat "$E2E_TMP/slow.out"
+check_contains "slow endpoint: the message points at the page" 0 "(report: $slow/load-test/reports/dr/20261126T020000Z-" -- \
+	sh -c "grep -o '(report: .*/report.html)' '$E2E_TMP/slow.out'"
 kill "$SLOW_PID" 2>/dev/null
 wait "$SLOW_PID" 2>/dev/null
 SLOW_PID=""
