@@ -26,7 +26,7 @@ const char load_cli_help_text[] =
 	"       [--method M] [--header 'Name: value']... [--body FILE] [--timeout D] [--json] [--no-progress]\n"
 	"       [--cacert FILE | --insecure] [--prometheus URL [--target-selector '{job=\"x\"}']]\n"
 	"                                      HTTP load on URL: achieved req/s, errors, latency percentiles;\n"
-	"                                      https:// verifies the server against the system CAs (or --cacert)\n"
+	"                                      https:// verifies the server against the system CAs (or --cacert);\n"
 	"                                      --rate times each request from its intended send (exit 1 on errors);\n"
 	"                                      a live line per second on stderr when it is a terminal;\n"
 	"                                      --prometheus adds the target's CPU and memory over the run\n"

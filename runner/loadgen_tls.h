@@ -26,7 +26,9 @@ struct loadgen_tls_connection {
 
 enum loadgen_tls_status { LOADGEN_TLS_DONE, LOADGEN_TLS_AGAIN, LOADGEN_TLS_FAILED };
 
-/* Starts TLS over a connected non-blocking socket (SNI for a DNS name). -1 on failure. */
+/* Starts TLS over a connected non-blocking socket (SNI for a DNS name). -1 on failure.
+ * OpenSSL writes with write(2): the calling thread must block or ignore SIGPIPE (the engine's
+ * workers block it), or a peer that went away ends the process. */
 int loadgen_tls_start(struct loadgen_tls_connection *connection, struct ssl_ctx_st *context, int fd,
 		      const char *server_name);
 /* Advances the handshake; on FAILED `error` holds why (a verification error names the reason). */
