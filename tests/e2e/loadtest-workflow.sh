@@ -337,7 +337,9 @@ make_tree "$midrun" "$PORT"
 build_tree "$midrun"
 apply_loadtest "$midrun" >"$E2E_TMP/midrun.out" 2>&1 &
 apply_pid=$!
-sleep 1
+# stop nginx half a second into the load (its access log shows the first load request)
+for _ in $(seq 1 100); do grep -q ' /v1/' "$LOG" 2>/dev/null && break; sleep 0.1; done
+sleep 0.5
 stop_nginx midrun
 wait "$apply_pid"
 status=$?
