@@ -470,11 +470,13 @@ static int write_symlink_entry(struct tree_writer *writer, int dir_fd, const cha
 		return -1;
 	}
 	target[length] = '\0';
+	if (emit_ancestors(writer) != 0)
+		return -1;
+	/* hashed in archive order: after the directories just emitted */
 	struct archive_entry entry = { .type = ARCHIVE_SYMLINK, .path = path, .mode = (uint32_t)info->st_mode & 07777,
 				       .size = (uint64_t)length, .link_target = target };
 	archive_tree_hash_begin(&writer->tree_hash, &entry);
-	if (emit_ancestors(writer) != 0 ||
-	    emit_head(writer, ARCHIVE_SYMLINK, path, (uint32_t)info->st_mode, info->st_mtime, (uint64_t)length) != 0 ||
+	if (emit_head(writer, ARCHIVE_SYMLINK, path, (uint32_t)info->st_mode, info->st_mtime, (uint64_t)length) != 0 ||
 	    writer->sink->write(writer->sink->context, target, (size_t)length, writer->error) != 0)
 		return -1;
 	writer->stats->symlinks++;
