@@ -323,6 +323,11 @@ json_t *loadreport_scenario_json(const json_t *args, const struct loadgen_result
 		json_object_set_new(entry, "p90_ms", milliseconds(point->p90_us));
 		json_object_set_new(entry, "p99_ms", milliseconds(point->p99_us));
 		json_object_set_new(entry, "max_ms", milliseconds(point->max_us));
+		/* the engine's own usage: CPU over that second (percent of one core) and memory */
+		double cpu_before = i ? result->series[i - 1].engine_cpu_s : 0.0;
+		double cpu_percent = (point->engine_cpu_s - cpu_before) * 100.0;
+		json_object_set_new(entry, "engine_cpu_percent", json_real(round((cpu_percent > 0 ? cpu_percent : 0) * 10) / 10));
+		json_object_set_new(entry, "engine_rss_mib", json_real(round((double)point->engine_rss_kib / 1024.0 * 10) / 10));
 		json_array_append_new(series, entry);
 	}
 	free(stages);
@@ -1052,6 +1057,7 @@ struct chart_line {
 	const char *color;
 	const char *key;     /* member of each series point */
 	bool bars;
+	bool dashed;         /* a reference line (a target) drawn over the measured one */
 };
 
 /* A round step for about five grid lines up to `max`. */
@@ -1119,7 +1125,8 @@ static void add_chart(struct strbuf *out, const char *title, const char *unit, c
 			strbuf_addch(out, '\n');
 			continue;
 		}
-		strbuf_addf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", lines[l].color);
+		strbuf_addf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", lines[l].color,
+			    lines[l].dashed ? " stroke-dasharray=\"6 4\"" : "");
 		for (size_t i = 0; i < points; i++) {
 			double value = number(json_object_get(json_array_get(series, i), lines[l].key));
 			strbuf_addf(out, "%s%.1f,%.1f", i ? " " : "", CHART_LEFT + (double)i / x_span * plot_width,
@@ -1170,14 +1177,17 @@ static void add_html_scenario(struct strbuf *out, const json_t *scenario)
 	strbuf_addstr(out, " ms</p>\n<div class=\"charts\">\n");
 	const json_t *series = json_object_get(scenario, "series");
 	static const struct chart_line latency_lines[] = {
-		{ "p50", "#2b7bb9", "p50_ms", false }, { "p90", "#e69f00", "p90_ms", false }, { "p99", "#c0392b", "p99_ms", false } };
+		{ "p50", "#2b7bb9", "p50_ms", false, false }, { "p90", "#e69f00", "p90_ms", false, false },
+		{ "p99", "#c0392b", "p99_ms", false, false } };
 	static const struct chart_line rate_lines[] = {
-		{ "achieved", "#1e8449", "responses", false }, { "target", "#7f8c8d", "target_rate", false } };
-	static const struct chart_line error_lines[] = { { "errors", "#c0392b", "errors", true } };
+		{ "achieved", "#1e8449", "responses", false, false }, { "target", "#7f8c8d", "target_rate", false, true } };
+	static const struct chart_line error_lines[] = { { "errors", "#c0392b", "errors", true, false } };
 	add_chart(out, "Latency percentiles over time", "ms", series, latency_lines, 3);
 	add_chart(out, "Throughput", "responses per second", series, rate_lines,
 		  json_object_get(json_array_get(series, 0), "target_rate") ? 2 : 1);
 	add_chart(out, "Errors", "per second", series, error_lines, 1);
+	static const struct chart_line engine_lines[] = { { "CPU", "#8e44ad", "engine_cpu_percent", false, false } };
+	add_chart(out, "Load engine CPU", "% of one core", series, engine_lines, 1);
 	strbuf_addstr(out, "</div>\n<table>\n<tr><th>request</th><th>responses</th><th>errors</th><th>p50 (ms)</th><th>p95 (ms)</th>"
 			   "<th>p99 (ms)</th><th>max (ms)</th></tr>\n");
 	size_t index;

@@ -177,7 +177,7 @@ check "junit.xml: one testcase per criterion in the baseline suite" 0 "4" -- \
 	sh -c "sed -n '/<testsuite name=\"baseline\"/,/<\/testsuite>/p' '$dir/junit.xml' | grep -c '<testcase '"
 check "summary.md: headline" 0 "# Load test of ledger-api on compliance: PASSED" -- head -n 1 "$dir/summary.md"
 html=$dir/report.html
-check "report.html: one svg chart of each kind per scenario" 0 "12" -- grep -c '<svg class="chart"' "$html"
+check "report.html: one svg chart of each kind per scenario" 0 "16" -- grep -c '<svg class="chart"' "$html"
 check "report.html: no external script, style, font or image" 1 "" -- grep -Ei '<script|<link|src=|@import|url\(|@font-face' "$html"
 check "report.html: the only URL is the SVG namespace" 0 "http://www.w3.org/2000/svg" -- sh -c "grep -oE 'https?://[^\"<> ]+' '$html' | sort -u"
 check "report.html: verdict" 0 '<h1>Load test of ledger-api on compliance <span class="verdict passed">PASSED</span></h1>' -- grep '<h1>' "$html"

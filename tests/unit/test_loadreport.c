@@ -119,7 +119,8 @@ static void fake_result(struct loadgen_result *result)
 	result->series_count = result->series_alloc = 3;
 	for (int s = 0; s < 3; s++)
 		result->series[s] = (struct loadgen_series_point){ .second = s, .responses = 40, .errors = (uint64_t)s,
-								    .p50_us = 2000, .p90_us = 5000, .p99_us = 9000, .max_us = 9900 };
+								    .p50_us = 2000, .p90_us = 5000, .p99_us = 9000, .max_us = 9900,
+								    .engine_rss_kib = 10240 + s * 512, .engine_cpu_s = 0.25 * (s + 1) };
 }
 
 static const char scenario_args[] =
@@ -165,6 +166,8 @@ START_TEST(scenario_figures_follow_the_expectations)
 	ck_assert_double_eq(json_real_value(json_object_get(json_array_get(series, 1), "target_rate")), 75.0);
 	ck_assert_double_eq(json_real_value(json_object_get(json_array_get(series, 2), "target_rate")), 0.0);
 	ck_assert_double_eq(json_real_value(json_object_get(json_array_get(series, 1), "p99_ms")), 9.0);
+	ck_assert_double_eq(json_real_value(json_object_get(json_array_get(series, 1), "engine_cpu_percent")), 25.0);
+	ck_assert_double_eq(json_real_value(json_object_get(json_array_get(series, 2), "engine_rss_mib")), 11.0);
 	double value;
 	ck_assert(loadreport_metric_value(scenario, "error_ratio", NULL, &value));
 	ck_assert_double_eq(value, 120000);
@@ -347,7 +350,7 @@ START_TEST(junit_counts_and_escapes)
 	ck_assert(strncmp(html, "<title>Load test of ledger-api on compliance</title>failed FAILED ", 66) == 0);
 	ck_assert(strstr(html, "{{other}}") != NULL); /* unknown placeholders are left as written */
 	ck_assert(strstr(html, "a&lt;b&gt;&amp;&quot;c&quot;") != NULL && strstr(html, "a<b>") == NULL);
-	ck_assert_int_eq(count_of(html, "<svg class=\"chart\""), 3);
+	ck_assert_int_eq(count_of(html, "<svg class=\"chart\""), 4);
 	ck_assert(strstr(html, "<script") == NULL);
 	ck_assert_ptr_null(loadreport_html(report, "{{title}} {{verdict}} {{body}}", &error));
 	ck_assert_str_eq(error, "the report page template lacks {{verdict_class}}");
