@@ -1182,6 +1182,12 @@ static int find_entry(const struct snap_store *store, const char *id, struct sna
 	return -1;
 }
 
+int snap_read(const struct snap_store *store, const struct snap_info *entry, const struct snap_key *key,
+	      const struct archive_visitor *visitor, char **error)
+{
+	return read_indexed(store, entry, key, visitor, error);
+}
+
 int snap_verify(const struct snap_store *store, const struct snap_info *entry, const struct snap_key *key,
 		char **error)
 {

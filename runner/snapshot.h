@@ -113,8 +113,14 @@ int snap_create(const struct snap_store *store, const char *source_dir, const st
 int snap_restore(const struct snap_store *store, const char *id, const struct snap_key *key,
 		 const char *target_dir, char **error);
 
-/* Reads one indexed snapshot through without writing anything: header, every chunk, the
- * archive's structure, its digest, tree digest and sizes against the index. */
+/* Reads indexed snapshot `entry` through `visitor` (NULL: parse only), writing nothing, with
+ * every check of a restore: header, every chunk, the archive's structure, its digest, tree
+ * digest and sizes against the index. The visitor sees a chunk's bytes once it authenticated,
+ * before the end of the stream is checked. */
+int snap_read(const struct snap_store *store, const struct snap_info *entry, const struct snap_key *key,
+	      const struct archive_visitor *visitor, char **error);
+
+/* snap_read without a visitor. */
 int snap_verify(const struct snap_store *store, const struct snap_info *entry, const struct snap_key *key,
 		char **error);
 

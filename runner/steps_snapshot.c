@@ -1,15 +1,23 @@
 /* snapshot.create and snapshot.restore through the snapshot store: a labelled recovery point
  * per plan step (so a re-run finds it instead of taking another), restores into a staging dir. */
+#define _DEFAULT_SOURCE /* readlink */
 #include "steps.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "crypto.h"
 #include "util.h"
 #include "banned.h"
+
+#define FILES_MATCH_MAX_FILE (1u << 30)
 
 static enum steps_outcome fail(char **error, char *message)
 {
@@ -49,8 +57,156 @@ static const char **string_list(const json_t *array, size_t *count)
 	return strings;
 }
 
+/* Which file differs: the snapshot read again, each archived entry compared with the tree on
+ * disk, then the tree searched for what the snapshot does not hold. Only run once the digests
+ * disagree, to name the first difference. */
+struct difference_walk {
+	const char *dir;
+	json_t *archived;     /* every archived path, as an object's keys */
+	char *difference;     /* the first difference found */
+	EVP_MD_CTX *content;
+	char *file_path;
+	uint32_t file_mode;
+};
+
+static void note_difference(struct difference_walk *walk, const char *path, const char *what)
+{
+	if (!walk->difference)
+		walk->difference = xasprintf("'%s' %s", path, what);
+}
+
+static int difference_begin(void *context, const struct archive_entry *entry, char **error)
+{
+	struct difference_walk *walk = context;
+	json_object_set_new(walk->archived, entry->path, json_true());
+	char *path = xasprintf("%s/%s", walk->dir, entry->path);
+	struct stat info;
+	bool present = lstat(path, &info) == 0;
+	if (!present) {
+		note_difference(walk, entry->path, "is missing");
+	} else if (entry->type == ARCHIVE_DIRECTORY && !S_ISDIR(info.st_mode)) {
+		note_difference(walk, entry->path, "is no longer a directory");
+	} else if (entry->type == ARCHIVE_SYMLINK) {
+		char target[4096];
+		ssize_t length = S_ISLNK(info.st_mode) ? readlink(path, target, sizeof(target) - 1) : -1;
+		if (length < 0 || (target[length] = '\0', strcmp(target, entry->link_target ? entry->link_target : "") != 0))
+			note_difference(walk, entry->path, "is not the link the snapshot holds");
+	} else if (entry->type == ARCHIVE_FILE) {
+		free(walk->file_path);
+		walk->file_path = S_ISREG(info.st_mode) ? xstrdup(entry->path) : NULL;
+		walk->file_mode = entry->mode;
+		if (!S_ISREG(info.st_mode))
+			note_difference(walk, entry->path, "is no longer a regular file");
+		else if (((info.st_mode & 0111) != 0) != ((entry->mode & 0111) != 0))
+			note_difference(walk, entry->path, "changed its execute bits");
+		else if (EVP_DigestInit_ex(walk->content, EVP_sha256(), NULL) != 1)
+			*error = xstrdup("cannot hash");
+	}
+	free(path);
+	return *error ? -1 : 0;
+}
+
+static int difference_data(void *context, const void *data, size_t length, char **error)
+{
+	struct difference_walk *walk = context;
+	if (walk->file_path && EVP_DigestUpdate(walk->content, data, length) != 1) {
+		*error = xstrdup("cannot hash");
+		return -1;
+	}
+	return 0;
+}
+
+static int difference_end(void *context, char **error)
+{
+	struct difference_walk *walk = context;
+	if (!walk->file_path)
+		return 0;
+	unsigned char archived[CRYPTO_SHA256_SIZE], on_disk[CRYPTO_SHA256_SIZE];
+	unsigned int length;
+	char *path = xasprintf("%s/%s", walk->dir, walk->file_path);
+	char *data = NULL;
+	size_t size = 0;
+	if (EVP_DigestFinal_ex(walk->content, archived, &length) != 1) {
+		*error = xstrdup("cannot hash");
+	} else if (read_file_bytes(path, FILES_MATCH_MAX_FILE, &data, &size) != 0) {
+		note_difference(walk, walk->file_path, "cannot be read");
+	} else {
+		crypto_sha256(data, size, on_disk);
+		if (memcmp(archived, on_disk, sizeof(on_disk)) != 0)
+			note_difference(walk, walk->file_path, "differs from the snapshot");
+	}
+	free(data);
+	free(path);
+	free(walk->file_path);
+	walk->file_path = NULL;
+	return *error ? -1 : 0;
+}
+
+static int skip_dots(const struct dirent *entry)
+{
+	return strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0;
+}
+
+static int compare_names(const struct dirent **left, const struct dirent **right)
+{
+	return strcmp((*left)->d_name, (*right)->d_name);
+}
+
+/* The first path under `relative` that the snapshot does not hold. */
+static void find_unarchived(struct difference_walk *walk, const char *relative)
+{
+	char *full = *relative ? xasprintf("%s/%s", walk->dir, relative) : xstrdup(walk->dir);
+	struct dirent **entries;
+	int count = scandir(full, &entries, skip_dots, compare_names);
+	for (int i = 0; i < count; i++) {
+		char *child = *relative ? xasprintf("%s/%s", relative, entries[i]->d_name) : xstrdup(entries[i]->d_name);
+		char *child_full = xasprintf("%s/%s", walk->dir, child);
+		struct stat info;
+		if (!json_object_get(walk->archived, child))
+			note_difference(walk, child, "is not in the snapshot");
+		else if (!walk->difference && lstat(child_full, &info) == 0 && S_ISDIR(info.st_mode))
+			find_unarchived(walk, child);
+		free(child_full);
+		free(child);
+		free(entries[i]);
+	}
+	if (count > 0)
+		free(entries);
+	free(full);
+}
+
+/* "'index.html' differs from the snapshot", or NULL when none is found (or it cannot look). */
+static char *first_difference(struct steps_context *context, const char *store_path, const char *id, const char *dir)
+{
+	if (!context->snapshot_key || !store_path)
+		return NULL;
+	struct snap_store store = { .path = store_path };
+	struct snap_index index;
+	char *error = NULL;
+	if (snap_index_load(&store, &index, &error) != 0) {
+		free(error);
+		return NULL;
+	}
+	const struct snap_info *entry = NULL;
+	for (size_t i = 0; i < index.count; i++)
+		if (strcmp(index.items[i].id, id) == 0)
+			entry = &index.items[i];
+	struct difference_walk walk = { .dir = dir, .archived = json_object(), .content = EVP_MD_CTX_new() };
+	struct archive_visitor visitor = { .context = &walk, .begin = difference_begin, .data = difference_data,
+					   .end = difference_end };
+	if (entry && walk.content && snap_read(&store, entry, context->snapshot_key, &visitor, &error) == 0 && !walk.difference)
+		find_unarchived(&walk, "");
+	free(error);
+	free(walk.file_path);
+	EVP_MD_CTX_free(walk.content);
+	json_decref(walk.archived);
+	snap_index_release(&index);
+	return walk.difference;
+}
+
 /* NULL when the tree under `dir` hashes as the snapshot recorded at create time. */
-static char *tree_matches(const char *id, const char *recorded, const char *dir)
+static char *tree_matches(struct steps_context *context, const char *store_path, const char *id, const char *recorded,
+			  const char *dir)
 {
 	if (!recorded || !*recorded)
 		return xasprintf("snapshot '%s' records no file hashes (taken by an older goose-run): files_match cannot be checked",
@@ -62,8 +218,12 @@ static char *tree_matches(const char *id, const char *recorded, const char *dir)
 		return message;
 	}
 	char *message = NULL;
-	if (strcmp(digest, recorded) != 0)
-		message = xasprintf("files in '%s' do not hash as snapshot '%s' recorded: %s, recorded %s", dir, id, digest, recorded);
+	if (strcmp(digest, recorded) != 0) {
+		char *difference = first_difference(context, store_path, id, dir);
+		message = xasprintf("files in '%s' do not hash as snapshot '%s' recorded%s%s (%s, recorded %s)", dir, id,
+				    difference ? ": " : "", difference ? difference : "", digest, recorded);
+		free(difference);
+	}
 	free(digest);
 	return message;
 }
@@ -82,7 +242,8 @@ char *steps_snapshot_files_match(struct steps_context *context, const char *dir)
 	}
 	if (!restored)
 		return xstrdup("files_match: this run restored no snapshot to compare with");
-	return tree_matches(json_string_value(json_object_get(restored, "snapshot_id")),
+	return tree_matches(context, json_string_value(json_object_get(restored, "store")),
+			    json_string_value(json_object_get(restored, "snapshot_id")),
 			    json_string_value(json_object_get(restored, "tree_digest")), dir);
 }
 
@@ -113,7 +274,7 @@ static char *run_checks(struct steps_context *context, const struct snap_store *
 		} else if (strcmp(name, "files_match") == 0) {
 			if (!restored_dir)
 				continue; /* a property of the restored tree */
-			char *problem = tree_matches(entry->id, entry->tree_digest, restored_dir);
+			char *problem = tree_matches(context, store->path, entry->id, entry->tree_digest, restored_dir);
 			if (problem)
 				return problem;
 		} else if (json_object_get(check, "files")) {

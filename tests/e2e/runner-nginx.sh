@@ -176,7 +176,7 @@ GOOSE_RUN_CRASH_AT=run-health-checks-3:intent run apply "$build2/plans/rollback-
 check "second rollback killed before its after-restore checks" 0 '{"version": "1.0.0"}' -- get "$STAGE_PORT_production" /version
 live_1_1=$(sha256sum <"$tree/.goose/stages/compliance/index.html")
 printf '<p>tampered</p>\n' >"$tree/.goose/stages/production/index.html"
-check_contains "resume: files_match fails on the changed file" 1 "do not hash as snapshot" -- resume_elsewhere
+check_contains "resume: files_match fails, naming the changed file" 1 "recorded: 'index.html' differs from the snapshot" -- resume_elsewhere
 check "... and production is back on its recovery snapshot" 0 '{"version": "1.1.0"}' -- get "$STAGE_PORT_production" /version
 check "... whose files are whole again" 0 "$live_1_1" -- bash -c "sha256sum <'$tree/.goose/stages/production/index.html'"
 check "... and the registry as the run first saw it" 0 "production: generation 3, release 1.1.0 (sha256:D)" -- \
