@@ -1,5 +1,6 @@
 /* The apply engine: plan checks in the order of their exit codes, then the journaled step loop
- * with gates and the recovery snapshot for a step that fails when re-run after a crash. */
+ * with gates and the recovery snapshot for a step that fails when re-run after a crash, or for
+ * a rollback's failed after-restore checks. */
 #define _DEFAULT_SOURCE /* realpath */
 #include "apply.h"
 
@@ -277,6 +278,26 @@ static int recover(struct run *run, const char *failed_step, char **error)
 	return 0;
 }
 
+/* A rollback's after-restore checks: a stage.validate with checks once the restored snapshot
+ * is swapped in. validation.yaml says their failure rolls the stage back to the recovery
+ * snapshot, so it does at once rather than on a resume. */
+static bool after_restore_check(const struct run *run, const json_t *step)
+{
+	const json_t *args = json_object_get(step, "args");
+	if (strcmp(run->plan.workflow, "rollback") != 0 || strcmp(plan_reader_step_action(step), "stage.validate") != 0 ||
+	    json_array_size(json_object_get(args, "checks")) == 0)
+		return false;
+	size_t index;
+	const json_t *other;
+	json_array_foreach(run->plan.steps, index, other) {
+		const char *source = json_string_value(json_object_get(json_object_get(other, "args"), "source"));
+		if (strcmp(plan_reader_step_action(other), "stage.promote") == 0 && source &&
+		    strcmp(source, "restored-snapshot") == 0 && journal_find(&run->journal, "done", plan_reader_step_id(other)))
+			return true;
+	}
+	return false;
+}
+
 static int run_steps(struct run *run, bool resumed, char **error)
 {
 	const struct apply_options *options = run->options;
@@ -321,7 +342,7 @@ static int run_steps(struct run *run, bool resumed, char **error)
 			*error = xasprintf("step '%s' failed: %s", id, step_error ? step_error : "failed");
 			free(step_error);
 			steps_crash_point(id, "failed");
-			if (rerun && resumed) {
+			if ((rerun && resumed) || after_restore_check(run, step)) {
 				char *recover_error = NULL;
 				int recovered = recover(run, id, &recover_error);
 				if (recovered < 0) {

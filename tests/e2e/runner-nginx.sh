@@ -165,18 +165,22 @@ done
 check_contains "applying the rollback again changes nothing" 0 "already applied" -- run apply "$build/plans/rollback-production.plan"
 
 # 5. files_match refuses a tampered restore: production gets 1.1.0 again, a second rollback plan
-#    (another build time, another plan) is killed before its after-restore checks, a restored
-#    file is changed, and resume fails the check and puts the recovery snapshot (1.1.0) back
+#    (another build time, another plan) is killed right after its swap, a restored file is
+#    changed, and resume fails the after-restore check, which puts the recovery snapshot (1.1.0)
+#    back at once, as validation.yaml says
 sign compliance production $((NOW - 1))
 check_contains "promote compliance to production again" 0 "applied promote plan for stage 'production'" -- \
 	run apply "$E2E_TMP/compliance-production.plan"
 build2=$E2E_TMP/build2
 env SOURCE_DATE_EPOCH=$((NOW - 30)) "$GOOSEC" build --no-cache --sign-key "$keys/release-ci-2026q4.key" -o "$build2" "$tree" >/dev/null 2>&1
-GOOSE_RUN_CRASH_AT=run-health-checks-3:intent run apply "$build2/plans/rollback-production.plan" >/dev/null 2>&1
-check "second rollback killed before its after-restore checks" 0 '{"version": "1.0.0"}' -- get "$STAGE_PORT_production" /version
+GOOSE_RUN_CRASH_AT=execute-rollback:done run apply "$build2/plans/rollback-production.plan" >/dev/null 2>&1
+check "second rollback killed after its swap" 0 '{"version": "1.0.0"}' -- get "$STAGE_PORT_production" /version
 live_1_1=$(sha256sum <"$tree/.goose/stages/compliance/index.html")
 printf '<p>tampered</p>\n' >"$tree/.goose/stages/production/index.html"
-check_contains "resume: files_match fails, naming the changed file" 1 "recorded: 'index.html' differs from the snapshot" -- resume_elsewhere
+resume_elsewhere >"$E2E_TMP/resume.out" 2>&1
+check "resume: files_match fails, naming the changed file, and the stage is restored" 1 \
+	"goose-run resume: step 'run-health-checks-3' failed: stage 'production': files in '$tree/.goose/stages/production' do not hash as snapshot 'ID' recorded: 'index.html' differs from the snapshot (sha256:D, recorded sha256:D); the stage was restored from its recovery snapshot" -- \
+	sh -c "grep '^goose-run resume' '$E2E_TMP/resume.out' | sed -E -e 's/sha256:[0-9a-f]{64}/sha256:D/g' -e \"s/snapshot '[0-9a-fTZ-]+'/snapshot 'ID'/\"; exit 1"
 check "... and production is back on its recovery snapshot" 0 '{"version": "1.1.0"}' -- get "$STAGE_PORT_production" /version
 check "... whose files are whole again" 0 "$live_1_1" -- bash -c "sha256sum <'$tree/.goose/stages/production/index.html'"
 check "... and the registry as the run first saw it" 0 "production: generation 3, release 1.1.0 (sha256:D)" -- \
