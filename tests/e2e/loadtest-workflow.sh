@@ -241,6 +241,14 @@ check_contains "run-load-test.sh compliance: build, apply, report folder named" 
 	bash "$scripted/load-test/scripts/run-load-test.sh" compliance --now "$WINDOW_NOW"
 check "run-load-test.sh: the four report files in the tree it lives in" 0 "4" -- \
 	sh -c "ls '$scripted'/load-test/reports/dr/*/ | grep -cE '^(report.json|junit.xml|summary.md|report.html)\$'"
+"$GOOSEC" keygen "$E2E_TMP/keys" --name release-ci-2026q4 >/dev/null
+check_contains "run-load-test.sh signed: plan signed with the tree's key, trusted, report stored with evidence" 0 \
+	"run-load-test: stage 'compliance' passed its load-test criteria" -- \
+	env GOOSEC="$GOOSEC" GOOSE_RUN="$RUNNER" SOURCE_DATE_EPOCH=$NOW GOOSEC_SIGNING_KEY_FILE="$E2E_TMP/keys/release-ci-2026q4.key" \
+	GOOSE_TRUST="$E2E_TMP/keys/release-ci-2026q4.pub" GOOSE_EVIDENCE_KEY_FILE="$E2E_TMP/keys/release-ci-2026q4.key" \
+	bash "$scripted/load-test/scripts/run-load-test.sh" compliance --now "$WINDOW_NOW"
+check "run-load-test.sh signed: a second report folder; each run stored its evidence bundle" 0 "2 2" -- \
+	sh -c "echo \"\$(ls -d '$scripted'/load-test/reports/dr/*/ | wc -l) \$(ls '$scripted'/load-test/reports/dr/*/evidence.bundle 2>/dev/null | wc -l)\""
 check_contains "run-load-test.sh: no signing key and no opt-out is a usage error" 2 "GOOSEC_SIGNING_KEY_FILE" -- \
 	env -u GOOSEC_SIGNING_KEY_FILE GOOSEC="$GOOSEC" GOOSE_RUN="$RUNNER" bash "$scripted/load-test/scripts/run-load-test.sh" compliance
 
