@@ -209,10 +209,10 @@ static void print_json(const struct loadgen_config *config, const struct load_op
 	json_t *series = json_array();
 	for (size_t i = 0; i < result->series_count; i++) {
 		const struct loadgen_series_point *point = &result->series[i];
-		json_array_append_new(series, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "second", (json_int_t)point->second,
+		json_array_append_new(series, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "second", (json_int_t)point->second,
 							"responses", (json_int_t)point->responses, "errors",
 							(json_int_t)point->errors, "p50_us", (json_int_t)point->p50_us, "p90_us",
-							(json_int_t)point->p90_us, "p99_us", (json_int_t)point->p99_us, "max_us",
+							(json_int_t)point->p90_us, "p95_us", (json_int_t)point->p95_us, "p99_us", (json_int_t)point->p99_us, "max_us",
 							(json_int_t)point->max_us, "engine_rss_kib", (json_int_t)point->engine_rss_kib,
 							"engine_cpu_s", point->engine_cpu_s));
 	}

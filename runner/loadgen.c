@@ -703,6 +703,7 @@ static void collect_second(struct collector *collector, int64_t second, struct l
 	point.p50_us = weighted_percentile(samples, sample_count, total_weight, 50);
 	point.p90_us = weighted_percentile(samples, sample_count, total_weight, 90);
 	point.p99_us = weighted_percentile(samples, sample_count, total_weight, 99);
+	point.p95_us = weighted_percentile(samples, sample_count, total_weight, 95);
 	point.engine_rss_kib = resident_kib();
 	point.engine_cpu_s = process_cpu_seconds() - collector->cpu_at_start;
 	free(samples);

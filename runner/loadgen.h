@@ -92,6 +92,7 @@ struct loadgen_series_point {
 	uint64_t responses;
 	uint64_t errors;
 	int64_t p50_us, p90_us, p99_us, max_us;
+	int64_t p95_us;
 	long engine_rss_kib;      /* the engine's resident memory when the point was collected */
 	double engine_cpu_s;      /* the engine's CPU (user + system) from the start to then */
 };

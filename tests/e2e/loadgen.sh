@@ -86,7 +86,7 @@ fi
 if jq -e '(.requests|type) == "number" and (.errors|type) == "number" and (.duration_s|type) == "number" and
 	(.rps|type) == "number" and ([.latency_us.p50, .latency_us.p90, .latency_us.p99, .latency_us.p999, .latency_us.max] |
 	all(type == "number")) and .latency_us.p50 <= .latency_us.p99 and .latency_us.p99 <= .latency_us.max and
-	.executor == "constant-rate" and (.series | length) == 2 and (.series | all(.engine_rss_kib > 0)) and
+	.executor == "constant-rate" and (.series | length) == 2 and (.series | all(.engine_rss_kib > 0 and .p50_us <= .p90_us and .p90_us <= .p95_us and .p95_us <= .p99_us and .p99_us <= .max_us)) and
 	.series[0].engine_cpu_s > 0 and .series[1].engine_cpu_s >= .series[0].engine_cpu_s and
 	.engine.max_rss_kib >= .series[0].engine_rss_kib and .engine.cpu_user_s + .engine.cpu_system_s > 0' <<<"$out" >/dev/null; then
 	pass "JSON has requests, errors, duration_s, rps, latency_us percentiles, the engine's CPU and memory, a series per second"

@@ -596,6 +596,13 @@ START_TEST(run_reports_progress_each_second)
 	ck_assert_uint_gt(log.reports[1].requests, log.reports[0].requests);
 	ck_assert_uint_eq(result.counts.responses, 500);
 	ck_assert_uint_eq(loadgen_error_count(&result.counts), 0);
+	ck_assert_uint_eq(result.series_count, 3);
+	for (size_t i = 0; i < result.series_count; i++) {
+		const struct loadgen_series_point *point = &result.series[i];
+		ck_assert(point->p90_us <= point->p95_us && point->p95_us <= point->p99_us && point->p99_us <= point->max_us);
+		ck_assert_int_gt(point->engine_rss_kib, 0);
+	}
+	ck_assert(result.end_unix_s - result.start_unix_s > 2.4 && result.end_unix_s - result.start_unix_s < 2.6);
 	loadgen_result_release(&result);
 
 	/* the closed model has no target */
