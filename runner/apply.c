@@ -418,14 +418,16 @@ static char *read_current(const char *current_path)
 	return data;
 }
 
-/* A promotion's source stage that goose-run never deployed (sandbox is deployed by CI) has no
- * release in the registry, so nothing says which version its health checks expect. The run
- * adopts the release its state dir holds (version.json, tree digest), once, at begin, and
- * journals it; without a readable state dir the plan's own stage.validate step says why. */
+/* A promotion's source stage that goose-run never deployed (sandbox is deployed by CI, never
+ * promoted into) has no release of goose-run's in the registry, so nothing would say which
+ * version its health checks expect. At begin the run adopts the release the stage's state dir
+ * holds (version.json, tree digest) and journals it; it does so again whenever the stage has
+ * changed since, as long as goose-run has not deployed it (generation 0). Without a readable
+ * state dir the plan's own stage.validate step says why. */
 static json_t *adopt_source_stage(struct run *run, char **error)
 {
 	const char *from = json_string_value(json_object_get(run->plan.payload, "from_stage"));
-	if (!from || strcmp(run->plan.workflow, "promote") != 0 || state_stage_release_version(&run->state, from))
+	if (!from || strcmp(run->plan.workflow, "promote") != 0 || state_stage_generation(&run->state, from) != 0)
 		return NULL;
 	const char *state_dir = NULL;
 	size_t index;
@@ -444,7 +446,11 @@ static json_t *adopt_source_stage(struct run *run, char **error)
 	const char *version = json_string_value(json_object_get(version_file, "version"));
 	char *digest = NULL, *reason = NULL;
 	json_t *adopted = NULL;
-	if (version && steps_tree_digest(dir, &digest, &reason) == 0) {
+	const char *registered_version = state_stage_release_version(&run->state, from);
+	const char *registered_digest = state_stage_release_digest(&run->state, from);
+	if (version && steps_tree_digest(dir, &digest, &reason) == 0 &&
+	    !(registered_version && registered_digest && strcmp(registered_version, version) == 0 &&
+	      strcmp(registered_digest, digest) == 0)) {
 		json_t *entry = state_stage(&run->state, from, true);
 		json_object_set_new(entry, "release_version", json_string(version));
 		json_object_set_new(entry, "release_digest", json_string(digest));
@@ -453,7 +459,7 @@ static json_t *adopt_source_stage(struct run *run, char **error)
 			json_decref(adopted);
 			adopted = json_null();
 		} else {
-			fprintf(run->options->out, "stage '%s' has no release in the registry: adopted %s (%s) from '%s'\n", from,
+			fprintf(run->options->out, "stage '%s' was not deployed by goose-run: adopted %s (%s) from '%s'\n", from,
 				version, digest, dir);
 		}
 	}

@@ -106,7 +106,7 @@ rm -rf "$fresh"
 
 # 1. sandbox -> compliance with a promotion of implemented steps only
 sign sandbox compliance
-check "promote sandbox to compliance" 0 "stage 'sandbox' has no release in the registry: adopted 1.1.0 (sha256:D) from 'TMP/tree/.goose/stages/sandbox'
+check "promote sandbox to compliance" 0 "stage 'sandbox' was not deployed by goose-run: adopted 1.1.0 (sha256:D) from 'TMP/tree/.goose/stages/sandbox'
 no expected state in the plan: recorded the state first seen
   1. stage.validate     validate: done
   2. snapshot.create    snapshot: done
@@ -185,6 +185,22 @@ check "... and production is back on its recovery snapshot" 0 '{"version": "1.1.
 check "... whose files are whole again" 0 "$live_1_1" -- bash -c "sha256sum <'$tree/.goose/stages/production/index.html'"
 check "... and the registry as the run first saw it" 0 "production: generation 3, release 1.1.0 (sha256:D)" -- \
 	bash -c "cd '$tree' && '$RUNNER' status | grep '^production' | sed -E 's/sha256:[0-9a-f]{64}/sha256:D/'"
+
+# 6. CI deploys 1.2.0 to sandbox behind goose-run's back: the next promotion from sandbox adopts
+#    it (goose-run never deployed sandbox), and a promotion that finds it unchanged does not
+printf '{"version": "1.2.0"}\n' >"$tree/.goose/stages/sandbox/version.json"
+printf '{"release": "1.2.0", "services": ["ledger-api", "gateway"]}\n' >"$tree/.goose/stages/sandbox/release.json"
+sign sandbox compliance $((NOW - 2))
+check_contains "a new sandbox release is adopted by the next promotion" 0 \
+	"stage 'sandbox' was not deployed by goose-run: adopted 1.2.0 (sha256:" -- run apply "$E2E_TMP/sandbox-compliance.plan"
+check "compliance serves 1.2.0" 0 '{"version": "1.2.0"}' -- get "$STAGE_PORT_compliance" /version
+sign sandbox compliance $((NOW - 3))
+again=$(run apply "$E2E_TMP/sandbox-compliance.plan" 2>&1)
+case "$again" in
+*adopted*) fail "an unchanged sandbox is not adopted again" "$again" ;;
+*"applied promote plan for stage 'compliance'"*) pass "an unchanged sandbox is not adopted again" ;;
+*) fail "an unchanged sandbox is not adopted again" "$again" ;;
+esac
 stages_stop
 if pgrep -f "$E2E_TMP" >/dev/null 2>&1; then fail "nginx stopped"; else pass "nginx stopped"; fi
 finish
