@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "lint.h"
 #include "steps.h"
 #include "tz.h"
 #include "util.h"
@@ -370,6 +371,48 @@ START_TEST(test_window_across_dst)
 }
 END_TEST
 
+/* goosec's compiled-in zone names (lint/time_zones.c): the table bsearch reads must hold every
+ * zone and link of the tzdata release it was made from, and nothing else. */
+START_TEST(test_lint_zone_names)
+{
+	ck_assert(lint_time_zone_is_known("UTC"));
+	ck_assert(lint_time_zone_is_known("Europe/Berlin"));
+	ck_assert(lint_time_zone_is_known("America/Argentina/Buenos_Aires"));
+	ck_assert(lint_time_zone_is_known("US/Eastern"));
+	ck_assert(lint_time_zone_is_known("Etc/GMT+5"));
+	ck_assert(!lint_time_zone_is_known("Europe/Berln"));
+	ck_assert(!lint_time_zone_is_known("europe/berlin"));
+	ck_assert(!lint_time_zone_is_known(""));
+	ck_assert(!lint_time_zone_is_known(NULL));
+	FILE *zi = fopen(ZONEINFO "/tzdata.zi", "r");
+	char line[512];
+	if (!zi || !fgets(line, sizeof(line), zi) || strcmp(line, "# version 2025b\n") != 0) {
+		printf("skip: no tzdata 2025b tzdata.zi to compare the compiled-in names with\n");
+		if (zi)
+			fclose(zi);
+		return;
+	}
+	size_t names = 0;
+	while (fgets(line, sizeof(line), zi)) {
+		char *fields[3] = { NULL, NULL, NULL };
+		char *cursor = line;
+		for (int i = 0; i < 3 && cursor; i++) {
+			fields[i] = cursor;
+			cursor = strpbrk(cursor, " \n");
+			if (cursor)
+				*cursor++ = '\0';
+		}
+		const char *name = strcmp(fields[0], "Z") == 0 ? fields[1] : strcmp(fields[0], "L") == 0 ? fields[2] : NULL;
+		if (!name)
+			continue;
+		ck_assert_msg(lint_time_zone_is_known(name), "'%s' of tzdata.zi is not known", name);
+		names++;
+	}
+	fclose(zi);
+	ck_assert_uint_eq(names, 598);
+}
+END_TEST
+
 static Suite *tz_suite(void)
 {
 	Suite *suite = suite_create("tz");
@@ -384,6 +427,7 @@ static Suite *tz_suite(void)
 	tcase_add_test(tcase, test_names);
 	tcase_add_test(tcase, test_malformed_tzif);
 	tcase_add_test(tcase, test_window_across_dst);
+	tcase_add_test(tcase, test_lint_zone_names);
 	suite_add_tcase(suite, tcase);
 	return suite;
 }
