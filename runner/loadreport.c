@@ -1264,6 +1264,11 @@ static void add_html_body(struct strbuf *out, const json_t *report)
 		strbuf_addf(out, ", tolerance +%.1f%%: <span class=\"%s\">%s</span></p>\n",
 			    (double)json_integer_value(json_object_get(baseline, "max_increase_ppm")) / 1e4, passed ? "passed" : "failed",
 			    passed ? "passed" : "failed");
+		if (json_is_string(json_object_get(report, "proposed_baseline"))) {
+			strbuf_addstr(out, "<p>Proposed new baseline, for review (the tracked one is unchanged): ");
+			add_escaped(out, json_string_value(json_object_get(report, "proposed_baseline")));
+			strbuf_addstr(out, "</p>\n");
+		}
 		strbuf_addstr(out, "<table>\n<tr><th>scenario</th><th>request</th><th>metric</th><th>baseline</th><th>now</th><th>change</th></tr>\n");
 		const json_t *comparison;
 		json_array_foreach(json_object_get(baseline, "comparisons"), index, comparison) {

@@ -181,6 +181,7 @@ check "report.html: one svg chart of each kind per scenario" 0 "16" -- grep -c '
 check "report.html: no external script, style, font or image" 1 "" -- grep -Ei '<script|<link|src=|@import|url\(|@font-face' "$html"
 check "report.html: the only URL is the SVG namespace" 0 "http://www.w3.org/2000/svg" -- sh -c "grep -oE 'https?://[^\"<> ]+' '$html' | sort -u"
 check "report.html: verdict" 0 '<h1>Load test of ledger-api on compliance <span class="verdict passed">PASSED</span></h1>' -- grep '<h1>' "$html"
+check "report.html: names the proposed baseline" 0 "1" -- grep -c 'Proposed new baseline, for review (the tracked one is unchanged): proposed-baseline.json' "$html"
 check "tracked baseline untouched" 0 "$baseline_before" -- sh -c "sha256sum <'$good/load-test/baseline/compliance.json'"
 check "proposed baseline: same shape, this run's figures" 0 "Baseline baseline,stress get-balance,list-transactions,create-transfer" -- \
 	jq -r '"\(.kind) \(.scenarios | keys_unsorted | join(",")) \(.scenarios.baseline.requests | keys_unsorted | join(","))"' "$dir/proposed-baseline.json"
