@@ -65,8 +65,7 @@ struct difference_walk {
 	json_t *archived;     /* every archived path, as an object's keys */
 	char *difference;     /* the first difference found */
 	EVP_MD_CTX *content;
-	char *file_path;
-	uint32_t file_mode;
+	char *file_path;      /* the archived file being hashed, when its counterpart on disk is one */
 };
 
 static void note_difference(struct difference_walk *walk, const char *path, const char *what)
@@ -78,7 +77,7 @@ static void note_difference(struct difference_walk *walk, const char *path, cons
 static int difference_begin(void *context, const struct archive_entry *entry, char **error)
 {
 	struct difference_walk *walk = context;
-	json_object_set_new(walk->archived, entry->path, json_true());
+	json_object_set_new_nocheck(walk->archived, entry->path, json_true()); /* any bytes: file names need not be UTF-8 */
 	char *path = xasprintf("%s/%s", walk->dir, entry->path);
 	struct stat info;
 	bool present = lstat(path, &info) == 0;
@@ -94,7 +93,6 @@ static int difference_begin(void *context, const struct archive_entry *entry, ch
 	} else if (entry->type == ARCHIVE_FILE) {
 		free(walk->file_path);
 		walk->file_path = S_ISREG(info.st_mode) ? xstrdup(entry->path) : NULL;
-		walk->file_mode = entry->mode;
 		if (!S_ISREG(info.st_mode))
 			note_difference(walk, entry->path, "is no longer a regular file");
 		else if (((info.st_mode & 0111) != 0) != ((entry->mode & 0111) != 0))
