@@ -5,10 +5,10 @@ source_root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Rule ids are string literals of the form "family-name" in the stage sources.
 # Lines of getopt option tables ("plan-ttl", required_argument) name options, not rules.
-ids=$(grep -hE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan|secret|compliance|rotation)-[a-z0-9-]+"' \
-	"$source_root"/compiler/*.c "$source_root"/lint/*.c "$source_root"/emit/*.c 2>/dev/null |
+ids=$(grep -hE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan|secret|compliance|rotation|sbom|osv|enrichment|evidence|scan)-[a-z0-9-]+"' \
+	"$source_root"/compiler/*.c "$source_root"/lint/*.c "$source_root"/emit/*.c "$source_root"/vuln/*.c "$source_root"/common/*.c 2>/dev/null |
 	grep -vE '(required|no|optional)_argument' |
-	grep -ohE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan|secret|compliance|rotation)-[a-z0-9-]+"' | tr -d '"' | sort -u)
+	grep -ohE '"(yaml|json|load|classify|project|lint|xref|promql|rules|emit|plan|secret|compliance|rotation|sbom|osv|enrichment|evidence|scan)-[a-z0-9-]+"' | tr -d '"' | sort -u)
 missing=""
 for id in $ids internal schema-required schema-additional-properties; do
 	"$GOOSEC" explain "$id" >/dev/null 2>&1 || missing="$missing $id"
