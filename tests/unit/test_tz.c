@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -323,6 +324,59 @@ START_TEST(test_malformed_tzif)
 }
 END_TEST
 
+/* $TZDIR names another zoneinfo folder: a zone written there is loaded from it, a file there that
+ * is not TZif is refused with the file's name. */
+START_TEST(test_tzdir)
+{
+	char dir[] = "/tmp/goose-tz-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *zone_dir = xasprintf("%s/Test", dir);
+	ck_assert_int_eq(mkdir(zone_dir, 0700), 0);
+	unsigned char data[256];
+	size_t length = make_tzif(data, 1000, "XST-1");
+	char *path = xasprintf("%s/Zone", zone_dir);
+	FILE *file = fopen(path, "wb");
+	ck_assert_ptr_nonnull(file);
+	ck_assert_uint_eq(fwrite(data, 1, length, file), length);
+	fclose(file);
+	char *broken = xasprintf("%s/Broken", zone_dir);
+	file = fopen(broken, "wb");
+	ck_assert_ptr_nonnull(file);
+	fputs("not a zone\n", file);
+	fclose(file);
+	const char *saved = getenv(TZ_DIR_ENV);
+	char *saved_copy = saved ? xstrdup(saved) : NULL;
+	setenv(TZ_DIR_ENV, dir, 1);
+	struct tz_zone zone;
+	char *error = NULL;
+	ck_assert_int_eq(tz_load("Test/Zone", &zone, &error), 0);
+	ck_assert_int_eq(tz_type_at(&zone, 999).offset, 0);
+	ck_assert_int_eq(tz_type_at(&zone, 1000).offset, 3600);
+	tz_zone_release(&zone);
+	ck_assert_int_eq(tz_load("Test/Broken", &zone, &error), -1);
+	char *expected = xasprintf("time zone 'Test/Broken' ('%s'): not a TZif file (no 'TZif' header)", broken);
+	ck_assert_str_eq(error, expected);
+	free(expected);
+	free(error);
+	error = NULL;
+	/* UTC needs no file, wherever TZDIR points */
+	ck_assert_int_eq(tz_load("UTC", &zone, &error), 0);
+	tz_zone_release(&zone);
+	if (saved_copy)
+		setenv(TZ_DIR_ENV, saved_copy, 1);
+	else
+		unsetenv(TZ_DIR_ENV);
+	free(saved_copy);
+	unlink(path);
+	unlink(broken);
+	rmdir(zone_dir);
+	rmdir(dir);
+	free(path);
+	free(broken);
+	free(zone_dir);
+}
+END_TEST
+
 static json_t *window_in(const char *zone, const char *day, int start, int end)
 {
 	return json_pack("{s:[s],s:i,s:i,s:s}", "days", day, "start_minute", start, "end_minute", end, "timezone", zone);
@@ -428,6 +482,7 @@ static Suite *tz_suite(void)
 	tcase_add_test(tcase, test_malformed_tzif);
 	tcase_add_test(tcase, test_window_across_dst);
 	tcase_add_test(tcase, test_lint_zone_names);
+	tcase_add_test(tcase, test_tzdir);
 	suite_add_tcase(suite, tcase);
 	return suite;
 }
