@@ -68,8 +68,10 @@ check_contains "resume with nothing in progress" 0 "nothing to resume" -- run_in
 # each plan is run clean, then killed at each of its crash points and resumed, and must end in
 # the clean run's state with every step done exactly once. Steps excluded, and why:
 #   loadtest.run  drives load at the compliance stage for its scenarios' whole durations: too
-#                 slow to repeat at every crash point (tests/e2e/loadtest-workflow.sh kills a
-#                 load-test run and resumes it). The gates that read its results (loadtest,
+#                 slow to repeat at every crash point, and its figures (latencies, rates), which
+#                 the registry and reports keep, differ from one run to the next, so no two
+#                 final states could be equal (tests/e2e/loadtest-workflow.sh kills a load-test
+#                 run and resumes it). The gates that read its results (loadtest,
 #                 performance_baseline) go with it, and so does the load-test workflow's
 #                 evidence.collect, which stores the report those steps write.
 # They are taken out of the built plans, which are signed again with the test key; any other
