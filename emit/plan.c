@@ -660,6 +660,8 @@ static json_t *gates_json(struct plan_builder *builder, const struct model_stage
 		json_t *gate = json_object();
 		json_object_set_new(gate, "enforcement", json_string(enforcement_name(stage->baseline_gate)));
 		json_object_set_new(gate, "max_regression_ppm", parts_per_million(&stage->max_regression));
+		/* the baseline comparison is part of the same load-test report the loadtest gate reads */
+		json_object_set_new(gate, "from_stage", json_string(stage->loadtest_from_stage.text ? stage->loadtest_from_stage.text : stage->name.text));
 		json_object_set_new(gate, "checked_before", json_string("execute-promotion"));
 		json_object_set_new(gates, "performance_baseline", gate);
 	}

@@ -298,6 +298,61 @@ static bool after_restore_check(const struct run *run, const json_t *step)
 	return false;
 }
 
+/* True once a step that replaces stage content (a promotion's swap, a restore) has started. */
+static bool stage_touched(const struct run *run)
+{
+	size_t index;
+	const json_t *record;
+	json_array_foreach(run->journal.records, index, record) {
+		const char *action = json_string_value(json_object_get(json_object_get(record, "detail"), "action"));
+		if (strcmp(json_string_value(json_object_get(record, "kind")), "intent") == 0 && action &&
+		    (strcmp(action, "stage.promote") == 0 || strcmp(action, "snapshot.restore") == 0))
+			return true;
+	}
+	return false;
+}
+
+/* A gate refused before any stage content changed: the run is set aside instead of blocking the
+ * state dir. Applying the same plan again continues it (with more --approve, a new load test...),
+ * provided the stages are still as the run first saw them; other plans may run meanwhile. */
+static void park_run(struct run *run, char **error)
+{
+	char *park_error = NULL;
+	if (stage_touched(run) ||
+	    journal_append(&run->journal, "parked", NULL, run->options->now, json_object(), &park_error) != 0 ||
+	    unlink(run->current_path) != 0) {
+		free(park_error);
+		return;
+	}
+	state_sync_parent(run->current_path);
+	char *message = *error;
+	*error = xasprintf("%s; nothing was changed: the run is set aside (apply the same plan again to continue it), "
+			   "other plans may run meanwhile",
+			   message);
+	free(message);
+}
+
+/* A set-aside run continues only while every stage it touches is as it first saw them. */
+static char *parked_stale_reason(struct run *run)
+{
+	const json_t *begin = journal_find(&run->journal, "begin", NULL);
+	const json_t *seen = json_object_get(json_object_get(begin, "detail"), "state_seen");
+	const char *stage;
+	const json_t *entry;
+	json_object_foreach((json_t *)seen, stage, entry) {
+		long long was = (long long)json_integer_value(json_object_get(entry, "generation"));
+		long long now = (long long)state_stage_generation(&run->state, stage);
+		const char *was_digest = json_string_value(json_object_get(entry, "release_digest"));
+		const char *now_digest = state_stage_release_digest(&run->state, stage);
+		bool same_digest = (was_digest == NULL) == (now_digest == NULL) && (!was_digest || strcmp(was_digest, now_digest) == 0);
+		if (was != now || !same_digest)
+			return xasprintf("stale run: stage '%s' moved on since this run was set aside (generation %lld, was %lld): "
+					 "build and apply a new plan",
+					 stage, now, was);
+	}
+	return NULL;
+}
+
 static int run_steps(struct run *run, bool resumed, char **error)
 {
 	const struct apply_options *options = run->options;
@@ -315,6 +370,8 @@ static int run_steps(struct run *run, bool resumed, char **error)
 		if (phase && (!checked_phase || strcmp(checked_phase, phase) != 0)) {
 			checked_phase = phase;
 			int gate_status = check_gates(run, phase, error);
+			if (gate_status == RUNNER_EXIT_GATE_FAILED)
+				park_run(run, error);
 			if (gate_status != RUNNER_EXIT_SUCCESS)
 				return gate_status;
 		}
@@ -549,8 +606,17 @@ static int start_or_continue(struct run *run, bool resumed, char **error)
 		steps_crash_point("begin", "done");
 		if (strcmp(check, "first-seen") == 0)
 			fprintf(options->out, "no expected state in the plan: recorded the state first seen\n");
-	} else if (!current && state_write_file_atomic(run->current_path, hex, strlen(hex), error) != 0) {
-		goto out;
+	} else if (!current) {
+		/* the last record says whether this run was set aside by a refused gate */
+		const json_t *last = json_array_get(run->journal.records, json_array_size(run->journal.records) - 1);
+		char *stale = strcmp(json_string_value(json_object_get(last, "kind")), "parked") == 0 ? parked_stale_reason(run) : NULL;
+		if (stale) {
+			*error = stale;
+			status = RUNNER_EXIT_STALE;
+			goto out;
+		}
+		if (state_write_file_atomic(run->current_path, hex, strlen(hex), error) != 0)
+			goto out;
 	}
 	for (size_t i = 0; i < options->approval_count; i++) {
 		bool recorded = false;

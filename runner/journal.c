@@ -54,7 +54,7 @@ static int record_hash(const json_t *record, char hex[JOURNAL_HASH_HEX])
 
 static bool is_known_kind(const char *kind)
 {
-	static const char *const kinds[] = { "begin", "intent", "done", "failed", "gate", "approval", "recovered", "finish", NULL };
+	static const char *const kinds[] = { "begin", "intent", "done", "failed", "gate", "approval", "recovered", "parked", "finish", NULL };
 	for (size_t i = 0; kind && kinds[i]; i++)
 		if (strcmp(kind, kinds[i]) == 0)
 			return true;

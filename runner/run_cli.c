@@ -32,9 +32,9 @@ const char run_cli_help_text[] =
 	"  tree the plan's relative paths (SBOMs, baselines, reports) are read from and written to (default: .).\n"
 	"  GOOSE_RUN_CRASH_AT=STEP:PHASE (intent, done, swapped, registered) kills the runner there (tests).\n"
 	"\n"
-	"exit codes: 0 success, 1 step failed, 2 usage, 3 gate failed, 4 interrupted (resume later),\n"
-	"  10 malformed plan, 11 bad signature, 12 untrusted key, 13 unsigned, 14 expired, 15 no expiry,\n"
-	"  16 other project, 17 stale plan, 18 journal tampered, 19 state dir busy\n";
+	"exit codes: 0 success, 1 step failed, 2 usage, 3 gate failed or load-test criteria not met,\n"
+	"  4 interrupted (resume later), 10 malformed plan, 11 bad signature, 12 untrusted key, 13 unsigned,\n"
+	"  14 expired, 15 no expiry, 16 other project, 17 stale plan, 18 journal tampered, 19 state dir busy\n";
 
 struct cli_options {
 	struct apply_options apply;

@@ -65,6 +65,34 @@ check_contains "dry run changes nothing" 0 "nothing is changed" -- run_in "$work
 if [ ! -e "$work/.goose/run" ]; then pass "dry run left no state dir"; else fail "dry run left no state dir"; fi
 check_contains "a missing approval fails the gate" 3 "gate 'approvals' failed" -- run_in "$work" apply "$E2E_TMP/local.plan"
 check_contains "the approval lets the run finish" 0 "applied promote plan" -- run_in "$work" apply "$E2E_TMP/local.plan" --approve bob
+
+# A refused gate before any stage change sets the run aside: the state dir is free for other
+# plans, and the same plan applied again continues where it stopped unless its stages moved on.
+parked=$E2E_TMP/parked
+fresh_workdir "$parked"
+check_contains "a refused gate sets the run aside" 3 \
+	"gate 'approvals' failed: needs 1 approval(s), has 0 (pass --approve NAME); nothing was changed: the run is set aside (apply the same plan again to continue it), other plans may run meanwhile" -- \
+	run_in "$parked" apply "$E2E_TMP/local.plan"
+check "nothing is in progress after it" 0 "nothing to resume in '.goose/run'" -- run_in "$parked" resume
+check "the stage was not touched" 0 '{"version":"1.1.0"}' -- cat "$parked/.goose/stages/compliance/version.json"
+check "the same plan with the approval continues the run" 0 "  1. stage.validate     validate: already done
+  2. snapshot.create    snapshot: already done
+  3. exec               exec: already done
+gate approvals: passed
+  4. stage.promote      promote: done
+  5. monitoring.update  monitoring: done
+applied promote plan for stage 'compliance'" -- run_in "$parked" apply "$E2E_TMP/local.plan" --approve alice
+check "one snapshot: the continued run did not take a second" 0 1 -- \
+	sh -c "cd '$parked' && '$RUNNER' snapshots list --store .goose/snapshots --json | grep -c '\"id\"'"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); p["created"]-=1; json.dump(p, open(sys.argv[2],"w"))' "$E2E_TMP/local.json" "$E2E_TMP/other.json"
+"$PLAN_SIGN" "$E2E_TMP/keys/runner-test.key" "$E2E_TMP/other.json" >"$E2E_TMP/other.plan"
+moved=$E2E_TMP/moved
+fresh_workdir "$moved"
+run_in "$moved" apply "$E2E_TMP/local.plan" >/dev/null 2>&1
+check_contains "another plan runs while one is set aside" 0 "applied promote plan" -- run_in "$moved" apply "$E2E_TMP/other.plan" --approve bob
+check_contains "the set-aside run is stale once its stage moved on" 17 \
+	"stale run: stage 'compliance' moved on since this run was set aside (generation 1, was 0): build and apply a new plan" -- \
+	run_in "$moved" apply "$E2E_TMP/local.plan" --approve bob
 python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); p["expected_state"]={"compliance":{"generation":0,"release_digest":None}}; p["state_check"]="exact"; json.dump(p, open(sys.argv[2],"w"))' "$E2E_TMP/local.json" "$E2E_TMP/stale.json"
 "$PLAN_SIGN" "$E2E_TMP/keys/runner-test.key" "$E2E_TMP/stale.json" >"$E2E_TMP/stale.plan"
 check_contains "a stale plan is refused" 17 "stage 'compliance' generation is 1, plan expects 0" -- run_in "$work" apply "$E2E_TMP/stale.plan"
