@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the bundled example tree, narrated: what goosec sees, `goosec lint`, then
 # `goosec build` with a freshly generated signing key, the emitted rules checked by promtool, a
-# signed plan shown and verified, then goose-run on three nginx stages: promotions, the built
-# promotion stopping at a step of a later issue, and production rolled back. Keys, outputs and
-# the stages' state go to a temporary folder; nginx is stopped on exit.
+# signed plan shown and verified, then goose-run on three nginx stages with the built plans only:
+# a load test of compliance, sandbox -> compliance, a promotion to production refused by the
+# vulnerability scan, the fix, the promotion, production rolled back, and the signed evidence
+# verified. Keys, outputs and the stages' state go to a temporary folder; nginx is stopped on exit.
 set -u
 cd "$(dirname "$0")/.."
 # The example tree is dated 2026-11-26 (secret rotations, waivers): the demo looks at it as of
@@ -60,16 +61,12 @@ if ! stages_available; then
 	echo "(the runner part needs nginx: scripts/install-deps.sh installs it)"
 	exit 0
 fi
-# hand-made promotions are signed by the test helper: build it beside the binaries
-out=${OUT:-.build/default}
-if ! ${MAKE:-make} --no-print-directory -s OUT="$out" "$out/tests/plan_sign" >/dev/null; then
-	echo "demo: cannot build the plan-signing test helper $out/tests/plan_sign"
-	exit 1
-fi
-plan_sign=$out/tests/plan_sign
 tree=$scratch/env
 mkdir "$tree"
 cp -r goose.yaml load-test monitoring golden-goose security "$tree"/
+# the example's scenarios run for minutes (the soak for two hours): seconds are enough to watch
+sed -i -E 's/duration: [0-9]+s \}/duration: 1s }/; s/duration: (60s|2h)$/duration: 4s/' \
+	"$tree/load-test/config/stress-test.yaml"
 stages_seed "$tree"
 stages_start "$tree" || exit 1
 stages_point_tree "$tree"
@@ -80,47 +77,86 @@ for stage in $STAGES_NAMES; do
 		"$(curl -fsS "http://127.0.0.1:${!port}/mode")"
 done
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$scratch/snapshot.key"
+"$GOOSEC" keygen "$scratch/keys" --name audit-2026q4 >/dev/null || exit 1
 now=$((SOURCE_DATE_EPOCH + 60))
-"$GOOSEC" build --no-cache --sign-key "$scratch/keys/release-ci-2026q4.key" -o "$scratch/env-build" "$tree" >/dev/null || exit 1
-echo "built the plans for these stages into $scratch/env-build/plans"
+keys=(--trust "$scratch/keys/release-ci-2026q4.pub" --now "$now" --snapshot-key "$scratch/snapshot.key"
+	--evidence-key "$scratch/keys/audit-2026q4.key")
+# the demo's clock is a Thursday afternoon: heavy steps (load scenarios) would wait for the
+# stage's off-peak window; --ignore-window runs them now
+keys+=(--ignore-window)
+# CI builds the plans against the registry as it is now (Terraform-style): a plan outlived by a
+# promotion is refused as stale, so each step below works from a fresh build
+build_env() {
+	(cd "$tree" && "$RUNNER" status --json) >"$scratch/state.json" || exit 1
+	"$GOOSEC" build --no-cache --sign-key "$scratch/keys/release-ci-2026q4.key" --state-from "$scratch/state.json" \
+		-o "$tree/build" "$tree" >/dev/null || exit 1
+}
+build_env
+echo "built and signed the plans for these stages into $tree/build/plans"
 # goose-run prints its steps on stdout and a refusal on stderr: shown in that order
 run() {
 	local plan=${2:-}
-	echo "\$ goose-run $1 ${plan##*/}"
-	(cd "$tree" && "$RUNNER" "$@" --trust "$scratch/keys/release-ci-2026q4.pub" --now "$now" \
-		--snapshot-key "$scratch/snapshot.key" 2>"$scratch/stderr")
+	echo "\$ goose-run $1 ${plan##*/} ${*:3}"
+	(cd "$tree" && "$RUNNER" "$@" "${keys[@]}" 2>"$scratch/stderr")
 	local status=$?
 	cat "$scratch/stderr"
 	echo "(exit $status)"
+	return $status
 }
 version() {
 	local port=STAGE_PORT_$1
 	echo "$1 serves $(curl -fsS "http://127.0.0.1:${!port}/version")"
 }
-sign() {
-	stages_promotion_payload "$1" "$2" "$now" ledger >"$scratch/$1-$2.json"
-	"$plan_sign" "$scratch/keys/release-ci-2026q4.key" "$scratch/$1-$2.json" >"$scratch/promote-$1-to-$2.plan" || exit 1
+loadtest() {
+	echo "\$ load-test/scripts/run-load-test.sh compliance --ignore-window"
+	(cd "$tree" && GOOSEC="$GOOSEC" GOOSE_RUN="$RUNNER" GOOSEC_SIGNING_KEY_FILE="$scratch/keys/release-ci-2026q4.key" \
+		GOOSE_TRUST="$scratch/keys/release-ci-2026q4.pub" load-test/scripts/run-load-test.sh compliance \
+		"${keys[@]:2}" >"$scratch/loadtest.out" 2>&1)
+	local status=$?
+	# the build's notes and the plan listing are in the log; the run's own lines are the story
+	grep -E '^(run-load-test: [^b]|  *[0-9]+\. [a-z.]+ +[a-z0-9-]+: |applied |gate |goose-run )' "$scratch/loadtest.out"
+	echo "(exit $status: 0 the criteria passed, 3 a criterion or the baseline failed; the report is written either way)"
+	local report
+	report=$(sed -n 's/^run-load-test: report in \([^:]*\):.*/\1/p' "$scratch/loadtest.out")
+	[ -n "$report" ] || return 0
+	echo "report folder $report: $(cd "$tree/$report" && ls | tr '\n' ' ')"
+	sed -n '1,12p' "$tree/$report/summary.md"
 }
 
-step "promote sandbox -> compliance (a signed plan of the steps goose-run implements today)"
-sign sandbox compliance
-run apply "$scratch/promote-sandbox-to-compliance.plan"
+step "load test of the compliance stage as it runs today (its off-peak scenarios run now: --ignore-window)"
+loadtest
+
+step "goosec scan: the enriched SBOMs against the OSV database, waivers applied"
+(cd "$tree" && "$GOOSEC" scan)
+echo "(exit $? — 1: an unwaived finding at or above --fail-on)"
+
+step "promote sandbox -> compliance with the built plan: the security_scan gate refuses, nothing changes"
+run apply "$tree/build/plans/promote-sandbox-to-compliance.plan" --approve team-ledger
 version compliance
 
-step "the built promotion compliance -> production: it stops at sbom.scan, which a later issue implements"
-run apply "$scratch/env-build/plans/promote-compliance-to-production.plan" --approve release-managers --approve team-ledger
-echo "resume runs the failed step again; it fails again, so production gets its recovery snapshot back:"
-run resume
+step "the fix: ledger-api upgrades golang.org/x/net to v0.17.0; rebuild (new plans), promote again"
+sed -i 's/golang.org\/x\/net@v0.15.0/golang.org\/x\/net@v0.17.0/g; s/"version": "v0.15.0"/"version": "v0.17.0"/' \
+	"$tree/security/sbom/ledger-api.cdx.json"
+build_env
+run apply "$tree/build/plans/promote-sandbox-to-compliance.plan" --approve team-ledger
+version compliance
+
+step "the new compliance release is load-tested: production's gate reads this report"
+loadtest
+
+step "promote compliance -> production (two approvals; gates read compliance's load test of this release)"
+run apply "$tree/build/plans/promote-compliance-to-production.plan" --approve release-managers --approve team-ledger
 version production
 
-step "promote compliance -> production (snapshot of production first, then the swap)"
-sign compliance production
-run apply "$scratch/promote-compliance-to-production.plan"
+build_env
+step "roll production back with the built plan (recovery snapshot, restore, files_match, health, metrics)"
+run apply "$tree/build/plans/rollback-production.plan"
 version production
 
-step "roll production back with the built plan (recovery snapshot, restore, swap, health, metrics)"
-run apply "$scratch/env-build/plans/rollback-production.plan"
-version production
+step "the promotion's evidence bundle: hash-chained items, signed in-toto statement"
+bundle=$(ls "$tree"/.goose/run/evidence/production/*.bundle | tail -1)
+"$GOOSEC" evidence verify "$bundle" --trust "$scratch/keys/audit-2026q4.pub"
+"$GOOSEC" evidence show "$bundle" | sed -n '/ontrol/,$p' | head -40
 
 step "goose-run status and the metrics textfile"
 (cd "$tree" && "$RUNNER" status)

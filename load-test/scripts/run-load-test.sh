@@ -53,8 +53,13 @@ else
 	exit 2
 fi
 
+# the plan expects the stages as goose-run's registry has them now (Terraform-style): a stage
+# promoted since gets a new plan, and a plan outlived by a promotion is refused as stale
+state_export="$(mktemp)"
+trap 'rm -f "$state_export"' EXIT
+"$goose_run" status --state "$state_dir" --json >"$state_export"
 echo "run-load-test: building $root into $build_dir"
-"$goosec" build "${build_flags[@]}" -o "$build_dir" "$root"
+"$goosec" build "${build_flags[@]}" --state-from "$state_export" -o "$build_dir" "$root"
 plan="$build_dir/plans/loadtest-${stage}.plan"
 if [[ ! -f "$plan" ]]; then
 	echo "run-load-test: no load-test plan for stage '$stage' ($plan)" >&2
@@ -63,7 +68,7 @@ fi
 "$goosec" plan show "$plan" | sed -n '/^steps:/,$p'
 
 started="$(mktemp)"
-trap 'rm -f "$started"' EXIT
+trap 'rm -f "$started" "$state_export"' EXIT
 status=0
 "$goose_run" apply "$plan" --root "$root" --state "$state_dir" "${apply_flags[@]}" "$@" || status=$?
 
@@ -73,6 +78,9 @@ if [ -n "$report" ]; then
 	dir="$(dirname "$report")"
 	echo "run-load-test: report in $dir: report.html, summary.md, junit.xml, report.json"
 	[ -f "$dir/proposed-baseline.json" ] && echo "run-load-test: proposed new baseline for review: $dir/proposed-baseline.json"
+fi
+if [ -z "$report" ] && [ "$status" = 0 ]; then
+	echo "run-load-test: this plan was applied before (same inputs, same stage state): no new run" >&2
 fi
 case "$status" in
 0) echo "run-load-test: stage '$stage' passed its load-test criteria" ;;
