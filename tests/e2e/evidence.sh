@@ -70,7 +70,8 @@ check "an unsigned bundle is refused" 1 \
 tree=$E2E_TMP/tree
 mkdir "$tree"
 cp -r "$source_root"/goose.yaml "$source_root"/load-test "$source_root"/monitoring "$source_root"/golden-goose "$source_root"/security "$tree"/
-printf 'retention:\n  evidence: { keep_last: 50, max_age: 400d }\n  reports: { keep_last: 20 }\n' >>"$tree/security/audit/collection-rules.yaml"
+# the example keeps reports 90 days; here only a count, so an absent max_age is seen in the plan
+sed -i 's/^  reports: { keep_last: 20, max_age: 90d }$/  reports: { keep_last: 20 }/' "$tree/security/audit/collection-rules.yaml"
 "$GOOSEC" build --unsigned --no-cache -o "$tree/out" "$tree" >/dev/null 2>&1 || fail "build of the tree with retention"
 check "the plans' evidence.collect steps carry the retention of collection-rules.yaml" 0 \
 "generate-compliance-evidence {'keep_last': 50, 'max_age_ms': 34560000000} build
