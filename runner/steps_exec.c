@@ -1,5 +1,5 @@
-/* The exec step: an argv run without a shell, with only allowed environment variables, a
- * timeout (SIGTERM, then SIGKILL) and its output captured, bounded, for the journal. */
+/* The exec step: an argv run without a shell in the tree root, with only allowed environment
+ * variables, a timeout (SIGTERM, then SIGKILL) and its output captured, bounded, for the journal. */
 #define _GNU_SOURCE
 #include "steps.h"
 
@@ -125,6 +125,10 @@ enum steps_outcome steps_exec(struct steps_context *context, const json_t *args,
 	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
 	posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+	/* the plan's paths are relative to the tree, whatever folder goose-run was started in; a
+	 * relative argv[0] ("./scripts/x.sh") is found there too */
+	const char *directory = context->root && *context->root ? context->root : ".";
+	posix_spawn_file_actions_addchdir_np(&actions, directory);
 	posix_spawnattr_t attributes;
 	posix_spawnattr_init(&attributes);
 	/* its own process group, so the timeout reaches what it started too */
@@ -136,7 +140,7 @@ enum steps_outcome steps_exec(struct steps_context *context, const json_t *args,
 	posix_spawnattr_destroy(&attributes);
 	close(pipe_fds[1]);
 	if (spawn_status != 0) {
-		*error = xasprintf("exec: cannot run '%s': %s", argv[0], strerror(spawn_status));
+		*error = xasprintf("exec: cannot run '%s' in '%s': %s", argv[0], directory, strerror(spawn_status));
 		close(pipe_fds[0]);
 		free_strings(argv);
 		free_strings(env);
