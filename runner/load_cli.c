@@ -26,6 +26,8 @@ const char load_cli_help_text[] =
 	"       [--method M] [--header 'Name: value']... [--body FILE] [--timeout D] [--json] [--no-progress]\n"
 	"       [--cacert FILE | --insecure] [--prometheus URL [--target-selector '{job=\"x\"}']]\n"
 	"                                      HTTP load on URL: achieved req/s, errors, latency percentiles;\n"
+	"                                      ${request.sequence} in the URL, a header or the body becomes\n"
+	"                                      each request's number (19 digits, unique over the run);\n"
 	"                                      https:// verifies the server against the system CAs (or --cacert);\n"
 	"                                      --rate times each request from its intended send (exit 1 on errors);\n"
 	"                                      a live line per second on stderr when it is a terminal;\n"
@@ -209,8 +211,8 @@ static void print_json(const struct loadgen_config *config, const struct load_op
 	json_t *series = json_array();
 	for (size_t i = 0; i < result->series_count; i++) {
 		const struct loadgen_series_point *point = &result->series[i];
-		json_array_append_new(series, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "second", (json_int_t)point->second,
-							"responses", (json_int_t)point->responses, "errors",
+		json_array_append_new(series, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "second", (json_int_t)point->second,
+							"span_s", (json_int_t)point->span_s, "responses", (json_int_t)point->responses, "errors",
 							(json_int_t)point->errors, "p50_us", (json_int_t)point->p50_us, "p90_us",
 							(json_int_t)point->p90_us, "p95_us", (json_int_t)point->p95_us, "p99_us", (json_int_t)point->p99_us, "max_us",
 							(json_int_t)point->max_us, "engine_rss_kib", (json_int_t)point->engine_rss_kib,

@@ -40,6 +40,8 @@ struct connection {
 	bool available;          /* on the worker's free stack */
 	bool request_pending;    /* a request is assigned (connecting, writing or awaiting its response) */
 	size_t request;
+	const char *wire;        /* what is being sent: the request's wire, or `own_wire` with its sequence */
+	char *own_wire;          /* per connection, for requests with ${request.sequence}; NULL when none has it */
 	size_t written;
 	int64_t intended_ns, sent_ns, retry_at_ns;
 	struct loadgen_parser parser;
@@ -54,8 +56,16 @@ struct series_slot {
 	uint32_t samples[SERIES_SAMPLE];
 };
 
+/* Where a request's ${request.sequence} placeholders sit in its wire. */
+struct request_template {
+	size_t offsets[LOADGEN_SEQUENCE_SLOTS];
+	size_t count;
+};
+
 struct worker {
 	const struct loadgen_config *config;
+	const struct request_template *templates;  /* one per request, shared read-only */
+	size_t own_wire_size;        /* the longest wire with placeholders, 0 when none has one */
 	unsigned id;
 	pthread_t thread;
 	struct connection *connections;
@@ -77,6 +87,22 @@ struct worker {
 	char tls_error[256];         /* the first failed handshake's reason, "" when none failed */
 	char read_buffer[READ_BUFFER_SIZE];
 };
+
+/* The ${request.sequence} placeholders of a request, in order, at most LOADGEN_SEQUENCE_SLOTS. */
+static void find_sequences(const struct loadgen_request *request, struct request_template *template)
+{
+	static const char placeholder[] = LOADGEN_SEQUENCE_PLACEHOLDER;
+	_Static_assert(sizeof(placeholder) - 1 == LOADGEN_SEQUENCE_DIGITS, "the digits replace the placeholder in place");
+	template->count = 0;
+	const char *cursor = request->wire, *end = request->wire + request->wire_length;
+	while (template->count < LOADGEN_SEQUENCE_SLOTS && (size_t)(end - cursor) >= LOADGEN_SEQUENCE_DIGITS) {
+		const char *found = memmem(cursor, (size_t)(end - cursor), placeholder, LOADGEN_SEQUENCE_DIGITS);
+		if (!found)
+			break;
+		template->offsets[template->count++] = (size_t)(found - request->wire);
+		cursor = found + LOADGEN_SEQUENCE_DIGITS;
+	}
+}
 
 static int64_t now_ns(void)
 {
@@ -219,7 +245,7 @@ static void write_request(struct worker *worker, unsigned index, int64_t now)
 	struct connection *connection = &worker->connections[index];
 	const struct loadgen_request *request = &worker->config->requests[connection->request];
 	while (connection->written < request->wire_length) {
-		ssize_t sent = connection_send(connection, request->wire + connection->written, request->wire_length - connection->written);
+		ssize_t sent = connection_send(connection, connection->wire + connection->written, request->wire_length - connection->written);
 		if (sent == 0)
 			return;
 		if (sent < 0) {
@@ -287,10 +313,34 @@ static int start_connect(struct worker *worker, unsigned index)
 	return 0;
 }
 
-/* Assigns request `request` to a free connection and sends it (connecting first if needed). */
-static void send_request(struct worker *worker, unsigned index, size_t request, int64_t intended, int64_t now)
+/* Writes `value` as LOADGEN_SEQUENCE_DIGITS zero-padded digits (the lowest ones if it has more). */
+static void write_sequence(char *at, uint64_t value)
+{
+	for (int i = LOADGEN_SEQUENCE_DIGITS - 1; i >= 0; i--) {
+		at[i] = (char)('0' + value % 10);
+		value /= 10;
+	}
+}
+
+/* Assigns request `request` to a free connection and sends it (connecting first if needed);
+ * `global_index` numbers the send across the whole run (its ${request.sequence}). */
+static void send_request(struct worker *worker, unsigned index, size_t request, uint64_t global_index, int64_t intended,
+			 int64_t now)
 {
 	struct connection *connection = &worker->connections[index];
+	const struct loadgen_request *definition = &worker->config->requests[request];
+	const struct request_template *template = &worker->templates[request];
+	if (template->count == 0) {
+		connection->wire = definition->wire;
+	} else {
+		if (!connection->own_wire)
+			connection->own_wire = xmalloc(worker->own_wire_size);
+		memcpy(connection->own_wire, definition->wire, definition->wire_length);
+		uint64_t sequence = worker->config->sequence_start + global_index + 1;
+		for (size_t i = 0; i < template->count; i++)
+			write_sequence(connection->own_wire + template->offsets[i], sequence);
+		connection->wire = connection->own_wire;
+	}
 	connection->request = request;
 	connection->request_pending = true;
 	connection->intended_ns = intended;
@@ -439,7 +489,7 @@ static void dispatch(struct worker *worker, int64_t now)
 			unsigned index = worker->free_stack[--worker->free_count];
 			worker->connections[index].available = false;
 			uint64_t global = worker->closed_sequence++ * config->threads + worker->id;
-			send_request(worker, index, loadgen_mix_pick(weights, weight_count, total_weight, global), now, now);
+			send_request(worker, index, loadgen_mix_pick(weights, weight_count, total_weight, global), global, now, now);
 		}
 		return;
 	}
@@ -449,7 +499,7 @@ static void dispatch(struct worker *worker, int64_t now)
 		if (now - worker->next_intended_ns > config->late_threshold_ns)
 			worker->counts.late_sends++;
 		send_request(worker, index, loadgen_mix_pick(weights, weight_count, total_weight, worker->next_index),
-			     worker->next_intended_ns, now);
+			     worker->next_index, worker->next_intended_ns, now);
 		advance_schedule(worker);
 	}
 }
@@ -539,10 +589,15 @@ static void *worker_main(void *argument)
 	return NULL;
 }
 
-static int worker_init(struct worker *worker, const struct loadgen_config *config, unsigned id, unsigned connections)
+static int worker_init(struct worker *worker, const struct loadgen_config *config, const struct request_template *templates,
+		       unsigned id, unsigned connections)
 {
 	memset(worker, 0, offsetof(struct worker, read_buffer));
 	worker->config = config;
+	worker->templates = templates;
+	for (size_t i = 0; i < config->request_count; i++)
+		if (templates[i].count && config->requests[i].wire_length > worker->own_wire_size)
+			worker->own_wire_size = config->requests[i].wire_length;
 	worker->id = id;
 	worker->connection_count = connections;
 	worker->connections = xcalloc(connections, sizeof(*worker->connections));
@@ -573,8 +628,10 @@ static void worker_release(struct worker *worker)
 		close(worker->epoll_fd);
 	if (worker->timer_fd >= 0)
 		close(worker->timer_fd);
-	for (unsigned i = 0; i < worker->connection_count; i++)
+	for (unsigned i = 0; i < worker->connection_count; i++) {
 		loadgen_tls_release(&worker->connections[i].tls);
+		free(worker->connections[i].own_wire);
+	}
 	free(worker->connections);
 	free(worker->free_stack);
 	loadgen_hist_release(&worker->latency);
@@ -636,7 +693,58 @@ struct collector {
 	struct loadgen_hist scratch;  /* latency plus the seconds still open, rebuilt per report */
 	int64_t last_reported;        /* the last second handed to the progress callback */
 	double cpu_at_start;          /* the process's CPU seconds when the run began */
+	size_t series_max_points;
 };
+
+static int64_t max_of(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Folds `next` (the seconds right after it) into `into`. */
+static void merge_points(struct loadgen_series_point *into, const struct loadgen_series_point *next)
+{
+	into->span_s += next->span_s;
+	into->responses += next->responses;
+	into->errors += next->errors;
+	into->p50_us = max_of(into->p50_us, next->p50_us);
+	into->p90_us = max_of(into->p90_us, next->p90_us);
+	into->p95_us = max_of(into->p95_us, next->p95_us);
+	into->p99_us = max_of(into->p99_us, next->p99_us);
+	into->max_us = max_of(into->max_us, next->max_us);
+	if (next->engine_rss_kib > into->engine_rss_kib)
+		into->engine_rss_kib = next->engine_rss_kib;
+	into->engine_cpu_s = next->engine_cpu_s; /* cumulative: the later reading */
+}
+
+void loadgen_series_append(struct loadgen_result *result, const struct loadgen_series_point *point, size_t max_points)
+{
+	if (max_points < 2)
+		max_points = 2;
+	if (result->series_resolution_s < 1)
+		result->series_resolution_s = 1;
+	if (result->series_count) {
+		struct loadgen_series_point *last = &result->series[result->series_count - 1];
+		if (last->span_s < result->series_resolution_s) {
+			merge_points(last, point);
+			return;
+		}
+	}
+	ALLOC_GROW(result->series, result->series_count + 1, result->series_alloc);
+	result->series[result->series_count++] = *point;
+	if (result->series_count < max_points)
+		return;
+	/* full: pairs become one point each, and the resolution doubles */
+	size_t kept = 0;
+	for (size_t i = 0; i < result->series_count; i += 2) {
+		result->series[kept] = result->series[i];
+		if (i + 1 < result->series_count)
+			merge_points(&result->series[kept], &result->series[i + 1]);
+		kept++;
+	}
+	result->series_count = kept;
+	result->series_resolution_s *= 2;
+}
 
 static double process_cpu_seconds(void)
 {
@@ -674,7 +782,7 @@ static void collect_second(struct collector *collector, int64_t second, struct l
 {
 	struct worker *workers = collector->workers;
 	unsigned worker_count = collector->worker_count;
-	struct loadgen_series_point point = {.second = second};
+	struct loadgen_series_point point = {.second = second, .span_s = 1};
 	struct weighted_sample *samples = xmalloc((size_t)worker_count * SERIES_SAMPLE * sizeof(*samples));
 	size_t sample_count = 0;
 	double total_weight = 0.0;
@@ -707,8 +815,8 @@ static void collect_second(struct collector *collector, int64_t second, struct l
 	point.engine_rss_kib = resident_kib();
 	point.engine_cpu_s = process_cpu_seconds() - collector->cpu_at_start;
 	free(samples);
-	ALLOC_GROW(result->series, result->series_count + 1, result->series_alloc);
-	result->series[result->series_count++] = point;
+	size_t max_points = collector->series_max_points;
+	loadgen_series_append(result, &point, max_points);
 	collector->responses += point.responses;
 	collector->errors += point.errors;
 	collector->next_second = second + 1;
@@ -796,6 +904,9 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	struct rusage usage_before, usage_after;
 	getrusage(RUSAGE_SELF, &usage_before);
 	unsigned worker_count = config->threads;
+	struct request_template templates[64];
+	for (size_t i = 0; i < config->request_count; i++)
+		find_sequences(&config->requests[i], &templates[i]);
 	struct worker *workers = xcalloc(worker_count, sizeof(*workers));
 	int64_t start = now_ns() + START_DELAY_NS;
 	struct timespec wall;
@@ -805,7 +916,7 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 	int status = 0;
 	for (unsigned w = 0; w < worker_count; w++) {
 		unsigned connections = config->connections / worker_count + (w < config->connections % worker_count);
-		if (worker_init(&workers[w], config, w, connections) != 0) {
+		if (worker_init(&workers[w], config, templates, w, connections) != 0) {
 			*error = xasprintf("cannot set up worker %u: %s", w, strerror(errno));
 			status = -1;
 			worker_count = w + 1;
@@ -832,7 +943,8 @@ int loadgen_run(const struct loadgen_config *config, struct loadgen_result *resu
 		loadgen_hist_init(&result->per_request[i].latency);
 	/* collect whole seconds while the workers run; a second is final two seconds later */
 	struct collector collector = {.workers = workers, .worker_count = worker_count, .last_reported = -1,
-				      .track_progress = config->progress != NULL, .cpu_at_start = process_cpu_seconds()};
+				      .track_progress = config->progress != NULL, .cpu_at_start = process_cpu_seconds(),
+				      .series_max_points = config->series_max_points ? config->series_max_points : LOADGEN_SERIES_MAX_POINTS};
 	if (collector.track_progress) {
 		loadgen_hist_init(&collector.latency);
 		loadgen_hist_init(&collector.scratch);

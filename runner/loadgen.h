@@ -18,6 +18,14 @@ enum loadgen_executor {
 	LOADGEN_RAMPING_RATE,    /* open model: linear stages */
 };
 
+/* Where `${request.sequence}` appears in a request's wire (path, a header or the body), the
+ * engine writes each send's sequence number over it: LOADGEN_SEQUENCE_DIGITS zero-padded digits,
+ * as long as the placeholder, so the request keeps its length and its Content-Length. Requests
+ * without it are sent from `wire` as they are, with no copy. */
+#define LOADGEN_SEQUENCE_PLACEHOLDER "${request.sequence}"
+#define LOADGEN_SEQUENCE_DIGITS 19
+#define LOADGEN_SEQUENCE_SLOTS 8  /* placeholders rewritten per request; more are sent as written */
+
 /* One request of the mix; `wire` is the whole serialised request (loadgen_http_serialize). */
 struct loadgen_request {
 	const char *name;          /* borrowed */
@@ -63,6 +71,10 @@ struct loadgen_config {
 	void *progress_data;                     /* passed to progress as is */
 	struct ssl_ctx_st *tls;                  /* optional, borrowed: speak TLS (loadgen_tls_context_new) */
 	const char *tls_server_name;             /* with tls: the name sent as SNI (not for an IP address) */
+	/* ${request.sequence} of the run's sends is sequence_start + 1 + the send's global index: unique
+	 * across workers (worker w sends indices w, w + threads, ...) and increasing with intended time */
+	uint64_t sequence_start;
+	size_t series_max_points;                /* coarsen the series beyond this (0: LOADGEN_SERIES_MAX_POINTS) */
 };
 
 /* Errors by class. HTTP 4xx/5xx responses are errors too, counted by status class. */
@@ -86,9 +98,11 @@ struct loadgen_request_stats {
 	struct loadgen_hist latency;   /* µs */
 };
 
-/* One second of the run, summarised from the workers' sampled latencies. */
+/* One second of the run, summarised from the workers' sampled latencies; on long runs a point
+ * covers span_s seconds (see loadgen_series_append). */
 struct loadgen_series_point {
-	int64_t second;
+	int64_t second;           /* the first second it covers */
+	int64_t span_s;           /* how many seconds it covers (1 until the series is coarsened) */
 	uint64_t responses;
 	uint64_t errors;
 	int64_t p50_us, p90_us, p99_us, max_us;
@@ -97,6 +111,11 @@ struct loadgen_series_point {
 	double engine_cpu_s;      /* the engine's CPU (user + system) from the start to then */
 };
 
+/* Points a series holds before it is coarsened: 2048 one-second points are 34 minutes; a 2 h
+ * soak ends with 4-second points, 30 days with 2048-second ones, and the series stays within
+ * 2048 points (about 170 KiB) however long the run. */
+#define LOADGEN_SERIES_MAX_POINTS 2048
+
 struct loadgen_result {
 	struct loadgen_counts counts;
 	struct loadgen_hist latency;               /* all requests, µs */
@@ -104,6 +123,7 @@ struct loadgen_result {
 	size_t request_count;
 	struct loadgen_series_point *series;
 	size_t series_count, series_alloc;
+	int64_t series_resolution_s;               /* seconds per point the series is kept at now (1, 2, 4...) */
 	double duration_s;                         /* from the first intended send to the end */
 	double cpu_user_s, cpu_system_s;           /* the engine's own CPU over the run */
 	long max_rss_kib;
@@ -113,6 +133,14 @@ struct loadgen_result {
 };
 
 uint64_t loadgen_error_count(const struct loadgen_counts *counts);
+
+/* Adds the next point (span_s >= 1, starting where the last one ends) to the result's series,
+ * keeping it within max_points (>= 2): when it is full, neighbouring points are merged in pairs
+ * and the resolution doubles; later seconds then fill a point until it spans the resolution.
+ * A merged point sums responses and errors, keeps the largest max and, for each percentile, the
+ * largest of the merged points' values (an upper envelope: a coarse point never hides a slow
+ * second), the larger resident memory and the later cumulative CPU. */
+void loadgen_series_append(struct loadgen_result *result, const struct loadgen_series_point *point, size_t max_points);
 
 /* Runs the load as configured and fills `result` (release with loadgen_result_release).
  * Returns 0, or -1 with *error set (owned by the caller) when the run could not start. */

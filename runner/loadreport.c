@@ -312,12 +312,17 @@ json_t *loadreport_scenario_json(const json_t *args, const struct loadgen_result
 	json_t *series = json_array();
 	for (size_t i = 0; i < result->series_count; i++) {
 		const struct loadgen_series_point *point = &result->series[i];
-		json_t *entry = json_pack("{s:I,s:I,s:I}", "second", (json_int_t)point->second, "responses",
-					  (json_int_t)point->responses, "errors", (json_int_t)point->errors);
+		/* a long run's series is coarsened: a point then covers span_s seconds, its responses and
+		 * errors are totals over them, rates are per second, percentiles the slowest second's */
+		int64_t span = point->span_s > 0 ? point->span_s : 1;
+		json_t *entry = json_pack("{s:I,s:I,s:I,s:I}", "second", (json_int_t)point->second, "span_s", (json_int_t)span,
+					  "responses", (json_int_t)point->responses, "errors", (json_int_t)point->errors);
+		json_object_set_new(entry, "rate", json_real(round((double)point->responses / (double)span * 10) / 10));
+		json_object_set_new(entry, "error_rate", json_real(round((double)point->errors / (double)span * 10) / 10));
 		if (open_model) {
-			double due = loadgen_schedule_count_before(&schedule, (point->second + 1) * 1000000000LL) -
+			double due = loadgen_schedule_count_before(&schedule, (point->second + span) * 1000000000LL) -
 				     loadgen_schedule_count_before(&schedule, point->second * 1000000000LL);
-			json_object_set_new(entry, "target_rate", json_real(round(due * 10) / 10));
+			json_object_set_new(entry, "target_rate", json_real(round(due / (double)span * 10) / 10));
 		}
 		json_object_set_new(entry, "p50_ms", milliseconds(point->p50_us));
 		json_object_set_new(entry, "p90_ms", milliseconds(point->p90_us));
@@ -325,7 +330,7 @@ json_t *loadreport_scenario_json(const json_t *args, const struct loadgen_result
 		json_object_set_new(entry, "max_ms", milliseconds(point->max_us));
 		/* the engine's own usage: CPU over that second (percent of one core) and memory */
 		double cpu_before = i ? result->series[i - 1].engine_cpu_s : 0.0;
-		double cpu_percent = (point->engine_cpu_s - cpu_before) * 100.0;
+		double cpu_percent = (point->engine_cpu_s - cpu_before) / (double)span * 100.0;
 		json_object_set_new(entry, "engine_cpu_percent", json_real(round((cpu_percent > 0 ? cpu_percent : 0) * 10) / 10));
 		json_object_set_new(entry, "engine_rss_mib", json_real(round((double)point->engine_rss_kib / 1024.0 * 10) / 10));
 		json_array_append_new(series, entry);
@@ -1180,8 +1185,8 @@ static void add_html_scenario(struct strbuf *out, const json_t *scenario)
 		{ "p50", "#2b7bb9", "p50_ms", false, false }, { "p90", "#e69f00", "p90_ms", false, false },
 		{ "p99", "#c0392b", "p99_ms", false, false } };
 	static const struct chart_line rate_lines[] = {
-		{ "achieved", "#1e8449", "responses", false, false }, { "target", "#7f8c8d", "target_rate", false, true } };
-	static const struct chart_line error_lines[] = { { "errors", "#c0392b", "errors", true, false } };
+		{ "achieved", "#1e8449", "rate", false, false }, { "target", "#7f8c8d", "target_rate", false, true } };
+	static const struct chart_line error_lines[] = { { "errors", "#c0392b", "error_rate", true, false } };
 	add_chart(out, "Latency percentiles over time", "ms", series, latency_lines, 3);
 	add_chart(out, "Throughput", "responses per second", series, rate_lines,
 		  json_object_get(json_array_get(series, 0), "target_rate") ? 2 : 1);

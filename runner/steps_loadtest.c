@@ -137,8 +137,8 @@ static bool has_header(const json_t *headers, const char *name)
 	return false;
 }
 
-/* ${run.id} in a header value becomes the run id; the engine sends pre-serialised requests, so
- * per-send placeholders such as ${request.sequence} are sent as written. */
+/* ${run.id} in a path, header value or body becomes the run id here; ${request.sequence} stays
+ * in the serialised request, and the engine writes each send's number over it. */
 static char *substitute_run_id(const char *text, const char *run_id)
 {
 	static const char placeholder[] = "${run.id}";
@@ -193,7 +193,9 @@ static int prepare_requests(const struct steps_context *context, const json_t *d
 			*error = xasprintf("request %zu needs a name, a method, a path from '/' and a positive weight", i + 1);
 			return -1;
 		}
-		char *target = xasprintf("%.*s%s", (int)base_length, base_target, path);
+		char *path_text = substitute_run_id(path, context->run_id);
+		char *target = xasprintf("%.*s%s", (int)base_length, base_target, path_text);
+		free(path_text);
 		const json_t *headers = json_object_get(definition, "headers");
 		const char **lines = xcalloc(json_object_size(headers) + 1, sizeof(*lines));
 		size_t line_count = 0;
@@ -214,6 +216,11 @@ static int prepare_requests(const struct steps_context *context, const json_t *d
 		} else if (json_is_string(body_text)) {
 			body = xstrdup(json_string_value(body_text));
 		}
+		if (body) {
+			char *substituted = substitute_run_id(body, context->run_id);
+			free(body);
+			body = substituted;
+		}
 		int status = loadgen_http_serialize(&prepared->wires[i], method, host_header, target, lines, line_count, body,
 						    body ? strlen(body) : 0);
 		for (size_t l = 0; l < line_count; l++)
@@ -228,6 +235,23 @@ static int prepare_requests(const struct steps_context *context, const json_t *d
 		prepared->requests[i] = (struct loadgen_request){ .name = name, .wire = prepared->wires[i].buf,
 								  .wire_length = prepared->wires[i].len, .weight = (unsigned)weight,
 								  .no_body = strcmp(method, "HEAD") == 0 };
+	}
+	return 0;
+}
+
+/* Sequence numbers of a scenario start above every earlier step's: the step's position in the
+ * plan times 10^15, so ${run.id}-${request.sequence} is unique over the whole run while each
+ * scenario sends fewer than 10^15 requests. */
+#define LOADTEST_SEQUENCE_BLOCK 1000000000000000ULL
+
+static uint64_t sequence_start(const struct steps_context *context, const char *step_id)
+{
+	size_t index;
+	const json_t *step;
+	json_array_foreach(context->plan->steps, index, step) {
+		const char *id = plan_reader_step_id(step);
+		if (id && strcmp(id, step_id) == 0)
+			return (uint64_t)(index + 1) * LOADTEST_SEQUENCE_BLOCK;
 	}
 	return 0;
 }
@@ -345,6 +369,7 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 		config.threads = config.connections;
 	config.timeout_ns = (timeout_ms > 0 && timeout_ms <= 3600000 ? timeout_ms : 5000) * 1000000LL;
 	config.late_threshold_ns = 1000000;
+	config.sequence_start = sequence_start(context, step_id);
 	struct progress_line line = { .scenario = scenario, .printed = false };
 	if (isatty(STDOUT_FILENO)) {
 		config.progress = show_progress;

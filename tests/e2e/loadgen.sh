@@ -53,6 +53,7 @@ events { worker_connections 1024; }
 http {
 	access_log off;
 	keepalive_requests 1000000;
+	log_format keys '\$http_idempotency_key \$arg_n \$content_length \$status';
 	client_body_temp_path $T/nginx/tmp;
 	proxy_temp_path $T/nginx/tmp;
 	fastcgi_temp_path $T/nginx/tmp;
@@ -62,6 +63,7 @@ http {
 		listen 127.0.0.1:$PORT;
 		location / { return 200 "hello from nginx\n"; }
 		location /missing { return 404; }
+		location /keys { access_log $T/nginx/logs/keys.log keys; return 200 "recorded\n"; }
 	}
 }
 CONF
@@ -117,6 +119,31 @@ check_contains "404s are errors of class 4xx, exit 1" 1 "4xx 100" -- \
 printf '{"a":1}' >"$T/body.json"
 check_contains "POST with a body and headers" 0 "0 (connect 0" -- "$RUN" load "$URL" --method POST --body "$T/body.json" \
 	--header 'Content-Type: application/json' --rate 50 --duration 1s --connections 2
+
+# ${request.sequence}: every send carries its own number (19 digits, written over the
+# placeholder in the path, a header and the body alike), unique across the two workers; the
+# body keeps its length, so Content-Length stays right and keep-alive framing holds
+printf '{"transfer":"${request.sequence}","amount":"1.00"}' >"$T/sequence-body.json"
+body_length=$(wc -c <"$T/sequence-body.json")
+out=$("$RUN" load "${URL}keys?n=\${request.sequence}" --method POST --body "$T/sequence-body.json" \
+	--header 'Idempotency-Key: run-7-${request.sequence}' --header 'Content-Type: application/json' \
+	--rate 1000 --duration 2s --connections 8 --threads 2 --json)
+status=$?
+requests=$(jq '.requests' <<<"$out")
+logged=$(wc -l <"$T/nginx/logs/keys.log")
+unique=$(cut -d' ' -f1 "$T/nginx/logs/keys.log" | sort -u | wc -l)
+# the keys are exactly run-7-1 .. run-7-N (zero-padded): none repeated, none skipped
+expected=$(seq -f 'run-7-%019.0f' 1 "${requests:-0}" | sha256sum)
+got=$(cut -d' ' -f1 "$T/nginx/logs/keys.log" | sort | sha256sum)
+mismatched=$(awk -v len="$body_length" '{ split($1, key, "-"); if (key[3] != $2 || $3 != len || $4 != 200) bad++ } END { print bad + 0 }' \
+	"$T/nginx/logs/keys.log")
+if [ "$status" -eq 0 ] && [ "$(jq '.errors' <<<"$out")" = 0 ] && [ "$requests" = 2000 ] && [ "$logged" = 2000 ] &&
+	[ "$unique" = 2000 ] && [ "$expected" = "$got" ] && [ "$mismatched" = 0 ]; then
+	pass "\${request.sequence}: 2000 POSTs carry keys run-7-1..2000 once each, the same number in the path, Content-Length $body_length"
+else
+	fail "\${request.sequence} in path, header and body" "exit $status, $requests requests, $logged logged, $unique unique, $mismatched mismatched" \
+		"$(head -3 "$T/nginx/logs/keys.log")" "$(jq -c '.errors_by_class' <<<"$out")"
+fi
 
 # progress: a live line per second on stderr when it is a terminal (script(1) gives it one),
 # rewritten in place with a carriage return and cleared before the result; nothing otherwise

@@ -53,6 +53,7 @@ error_log $prefix/error.log;
 events { worker_connections 1024; }
 http {
 	access_log $LOG;
+	log_format keys '\$http_idempotency_key \$status';
 	keepalive_requests 1000000;
 	client_body_temp_path $prefix/tmp;
 	proxy_temp_path $prefix/tmp;
@@ -64,7 +65,12 @@ http {
 		location = /mode { default_type application/json; return 200 '{"mode":"$mode"}'; }
 		location ~ ^/v1/accounts/[^/]+/balance\$ { default_type application/json; return 200 '{"balance":{"value":"100.00"}}'; }
 		location ~ ^/v1/accounts/[^/]+/transactions\$ { default_type application/json; return 200 '{"transactions":[]}'; }
-		location = /v1/transfers { default_type application/json; return 201 '{"status":"accepted"}'; }
+		location = /v1/transfers {
+			access_log $LOG;
+			access_log $prefix/keys.log keys;
+			default_type application/json;
+			return 201 '{"status":"accepted"}';
+		}
 	}
 }
 CONF
@@ -187,6 +193,26 @@ check "proposed baseline: same shape, this run's figures" 0 "Baseline baseline,s
 	jq -r '"\(.kind) \(.scenarios | keys_unsorted | join(",")) \(.scenarios.baseline.requests | keys_unsorted | join(","))"' "$dir/proposed-baseline.json"
 check "the registry records the verdict" 0 "true 0" -- \
 	jq -r '"\(.stages.compliance.last_loadtest.passed) \(.stages.compliance.last_loadtest.figures.error_ratio)"' "$good/.goose/run/stages.json"
+# the example's Idempotency-Key: ${run.id}-${request.sequence}: each transfer its own key,
+# unique over the whole run (each scenario step numbers from its position in the plan: steps 2-5)
+run_id=$(basename "$dir")
+transfers=$(jq '[.scenarios[].requests[] | select(.name == "create-transfer") | .attempts] | add' "$report")
+keys=$E2E_TMP/nginx-good/keys.log
+check "idempotency keys: one per transfer, none repeated, each <run id>-<step><15 digits>" 0 "$transfers $transfers 0" -- \
+	sh -c "echo \$(wc -l <'$keys') \$(cut -d' ' -f1 '$keys' | sort -u | wc -l) \$(grep -cvE '^$run_id-000[2-5][0-9]{15} 201\$' '$keys')"
+check "idempotency keys: every scenario's numbers start at its step's block" 0 "0002000000000000001
+0003000000000000001
+0004000000000000001
+0005000000000000001" -- sh -c "cut -d' ' -f1 '$keys' | sed 's/.*-//' | sort | awk '{ block = substr(\$0, 1, 4) } block != last { print; last = block }' | \
+	awk '{ print substr(\$0, 1, 4) \"000000000000001\" }'"
+check "status: the stage's last load test" 0 "compliance: generation 0, release none (no digest)
+  last load test: run $run_id, passed, $(jq -r '.stages.compliance.last_loadtest.time | todate' "$good/.goose/run/stages.json"), report $report" -- \
+	"$RUNNER" status --state "$good/.goose/run"
+"$RUNNER" status --state "$good/.goose/run" --json >"$E2E_TMP/good-status.json"
+check "status --json: the last load test beside the release" 0 "$run_id true true" -- \
+	jq -r '.stages.compliance | "\(.last_loadtest.run_id) \(.last_loadtest.passed) \(.last_loadtest.complete)"' "$E2E_TMP/good-status.json"
+check "status --json still feeds goosec build --state-from" 0 "" -- \
+	sh -c "SOURCE_DATE_EPOCH=$NOW '$GOOSEC' build --no-cache --unsigned --state-from '$E2E_TMP/good-status.json' -o '$E2E_TMP/good-state-build' '$good' >/dev/null"
 check "no progress line when stdout is not a terminal" 1 "" -- grep -F 'req/s' "$E2E_TMP/good.out"
 check_contains "applying again: already applied" 0 "already applied" -- apply_loadtest "$good"
 

@@ -659,6 +659,69 @@ START_TEST(run_against_refused_port)
 }
 END_TEST
 
+/* Two hours of one-second points kept within 64: pairs merge as the series fills, every point
+ * starts where the previous one ends, totals are kept, and each coarse point's percentiles and
+ * max are the largest of the seconds it covers (a slow second is never averaged away). */
+START_TEST(series_coarsens_within_bound)
+{
+	enum { SECONDS = 7200, BOUND = 64 };
+	struct loadgen_result result;
+	memset(&result, 0, sizeof(result));
+	uint64_t responses = 0, errors = 0;
+	for (int64_t second = 0; second < SECONDS; second++) {
+		struct loadgen_series_point point = {.second = second, .span_s = 1, .responses = 100 + (uint64_t)(second % 7),
+						     .errors = second % 100 == 0, .p50_us = 1000 + second % 13,
+						     .p90_us = 2000 + second % 17, .p95_us = 3000 + second % 19,
+						     .p99_us = second == 4321 ? 900000 : 4000 + second % 23,
+						     .max_us = second == 4321 ? 950000 : 5000 + second % 29,
+						     .engine_rss_kib = second == 100 ? 9000 : 4000, .engine_cpu_s = (double)second * 0.5};
+		responses += point.responses;
+		errors += point.errors;
+		loadgen_series_append(&result, &point, BOUND);
+		ck_assert_uint_le(result.series_count, BOUND);
+		ck_assert_uint_le(result.series_alloc, BOUND);
+	}
+	ck_assert_int_eq(result.series_resolution_s, 128); /* 64 points of 64 s hold 4096 s, not 7200 */
+	ck_assert_uint_eq(result.series_count, (SECONDS + 127) / 128);
+	uint64_t responses_kept = 0, errors_kept = 0;
+	for (size_t i = 0; i < result.series_count; i++) {
+		const struct loadgen_series_point *point = &result.series[i];
+		ck_assert_int_eq(point->second, (int64_t)i * 128);
+		ck_assert_int_eq(point->span_s, i + 1 < result.series_count ? 128 : SECONDS - (int64_t)i * 128);
+		responses_kept += point->responses;
+		errors_kept += point->errors;
+		int64_t p99 = 0, p50 = 0, max = 0;
+		for (int64_t second = point->second; second < point->second + point->span_s; second++) {
+			int64_t second_p99 = second == 4321 ? 900000 : 4000 + second % 23;
+			int64_t second_max = second == 4321 ? 950000 : 5000 + second % 29;
+			p99 = second_p99 > p99 ? second_p99 : p99;
+			p50 = 1000 + second % 13 > p50 ? 1000 + second % 13 : p50;
+			max = second_max > max ? second_max : max;
+		}
+		ck_assert_int_eq(point->p99_us, p99);
+		ck_assert_int_eq(point->p50_us, p50);
+		ck_assert_int_eq(point->max_us, max);
+		ck_assert_int_eq(point->engine_rss_kib, point->second <= 100 && 100 < point->second + point->span_s ? 9000 : 4000);
+		ck_assert_double_eq_tol(point->engine_cpu_s, (double)(point->second + point->span_s - 1) * 0.5, 1e-9);
+	}
+	ck_assert_uint_eq(responses_kept, responses);
+	ck_assert_uint_eq(errors_kept, errors);
+	ck_assert_int_eq(result.series[4321 / 128].p99_us, 900000);
+	loadgen_result_release(&result);
+
+	/* the engine's own bound: 2 h at one point a second ends at 4-second points */
+	memset(&result, 0, sizeof(result));
+	for (int64_t second = 0; second < SECONDS; second++) {
+		struct loadgen_series_point point = {.second = second, .span_s = 1, .responses = 1};
+		loadgen_series_append(&result, &point, LOADGEN_SERIES_MAX_POINTS);
+	}
+	ck_assert_int_eq(result.series_resolution_s, 4);
+	ck_assert_uint_eq(result.series_count, SECONDS / 4);
+	ck_assert_uint_le(result.series_alloc, LOADGEN_SERIES_MAX_POINTS);
+	loadgen_result_release(&result);
+}
+END_TEST
+
 static Suite *loadgen_suite(void)
 {
 	Suite *suite = suite_create("loadgen");
@@ -686,6 +749,7 @@ static Suite *loadgen_suite(void)
 	tcase_add_test(schedule, mix_and_durations);
 	suite_add_tcase(suite, schedule);
 	TCase *engine = tcase_create("engine");
+	tcase_add_test(engine, series_coarsens_within_bound);
 	tcase_add_test(engine, run_against_refused_port);
 	tcase_add_test(engine, run_reports_progress_each_second);
 	tcase_set_timeout(engine, 30);
