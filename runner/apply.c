@@ -766,6 +766,21 @@ int apply_status(const char *state_path_text, bool json, FILE *out, char **error
 			fprintf(out, "%s: generation %lld, release %s (%s)\n", name,
 				(long long)json_integer_value(json_object_get(entry, "generation")), version ? version : "none",
 				digest ? digest : "no digest");
+			const json_t *loadtest = json_object_get(entry, "last_loadtest");
+			if (json_is_object(loadtest)) {
+				const char *run_id = json_string_value(json_object_get(loadtest, "run_id"));
+				const char *report = json_string_value(json_object_get(loadtest, "report"));
+				time_t when = (time_t)json_integer_value(json_object_get(loadtest, "time"));
+				struct tm parts;
+				char when_text[32] = "?";
+				if (gmtime_r(&when, &parts))
+					strftime(when_text, sizeof(when_text), "%Y-%m-%dT%H:%M:%SZ", &parts);
+				const char *verdict = json_is_true(json_object_get(loadtest, "passed")) ? "passed"
+						      : !json_is_true(json_object_get(loadtest, "complete")) ? "incomplete"
+											      : "failed";
+				fprintf(out, "  last load test: run %s, %s, %s%s%s\n", run_id ? run_id : "?", verdict, when_text,
+					report ? ", report " : "", report ? report : "");
+			}
 		}
 		if (json_object_size(json_object_get(status, "stages")) == 0)
 			fprintf(out, "no stage has been deployed from '%s'\n", state_path_text);

@@ -189,6 +189,17 @@ json_t *state_status_json(struct state_dir *state)
 		const char *version = json_string_value(json_object_get(entry, "release_version"));
 		json_object_set_new(out, "release_digest", digest ? json_string(digest) : json_null());
 		json_object_set_new(out, "release_version", version ? json_string(version) : json_null());
+		/* the stage's latest load test, for people (goosec build --state-from reads only the above) */
+		const json_t *loadtest = json_object_get(entry, "last_loadtest");
+		if (json_is_object(loadtest)) {
+			json_t *last = json_object();
+			static const char *const keys[] = { "run_id", "time", "passed", "criteria_passed", "baseline_passed",
+							    "complete", "report" };
+			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+				if (json_object_get(loadtest, keys[i]))
+					json_object_set(last, keys[i], json_object_get(loadtest, keys[i]));
+			json_object_set_new(out, "last_loadtest", last);
+		}
 		json_object_set_new(stages, name, out);
 	}
 	json_t *status = json_object();
