@@ -200,6 +200,12 @@ int loadgen_target_from_answers(const char *cpu_answer, const char *memory_answe
 		*error = xstrdup("too few CPU samples around the run: it needs two scrapes (a run shorter than the scrape interval?)");
 		goto out;
 	}
+	/* finite samples can still add up past a double (the result JSON cannot hold infinity) */
+	if (!isfinite(usage->cpu_seconds) || !isfinite(usage->cpu_cores) || !isfinite(usage->cpu_interval_s) ||
+	    !isfinite(usage->memory_bytes_max) || !isfinite(usage->memory_bytes_mean)) {
+		*error = xstrdup("prometheus sent samples whose figures overflow (CPU or memory beyond a double)");
+		goto out;
+	}
 	status = 0;
 out:
 	json_decref(cpu_root);
