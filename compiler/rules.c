@@ -259,13 +259,25 @@ const struct rule_info rules_catalogue[] = {
 	  "a 'type' and a 'name', licences as {license: {id | name}} or {expression}) or SPDX JSON\n"
 	  "(spdxVersion SPDX-2.2 or SPDX-2.3; every package with SPDXID and name; the purl from\n"
 	  "externalRefs of referenceType 'purl'). The message names the JSON Pointer at fault.\n" },
-	{ "sbom-license-denied", "a component has a licence the licence policy denies",
-	  "security/sbom/enrichment.yaml's licenses.deny lists SPDX ids never accepted. Every id of a\n"
-	  "component's licences (after enrichment) is checked, also inside an expression: an OR does\n"
-	  "not make a denied licence acceptable. Replace the component, or change the policy.\n" },
-	{ "sbom-license-not-allowed", "a component has a licence outside the allowed list",
-	  "When security/sbom/enrichment.yaml's licenses.allow is set, every licence id of every component\n"
-	  "(after enrichment) must be in it (SPDX ids compare case-insensitively). Add the licence to\n"
+	{ "sbom-license-denied", "a component's licence needs a licence the licence policy denies",
+	  "security/sbom/enrichment.yaml's licenses.deny lists licences never accepted. A component's\n"
+	  "licence (after enrichment) is read as an SPDX expression: OR offers a choice, AND needs both\n"
+	  "sides, WITH adds an exception, '+' means that version or a later one. It is denied when every\n"
+	  "choice it offers needs a denied licence ('MIT OR GPL-3.0-only' is not: MIT is a way out; 'MIT\n"
+	  "AND GPL-3.0-only' is). Ids compare case-insensitively, 'GPL-2.0' as 'GPL-2.0-only', 'GPL-2.0+'\n"
+	  "as 'GPL-2.0-or-later' (also denied when GPL-2.0 is); an entry 'X WITH E' decides for X with\n"
+	  "that exception before X alone does. Replace the component, or change the policy.\n" },
+	{ "sbom-license-expression-invalid", "a component's licence expression is not valid SPDX",
+	  "An SPDX licenseConcluded/licenseDeclared or a CycloneDX 'expression' must follow the SPDX\n"
+	  "license expression grammar: licence ids (letters, digits, '.', '-'; LicenseRef-<id>;\n"
+	  "DocumentRef-<id>:LicenseRef-<id>), an optional '+', 'WITH <exception>', joined by AND and OR\n"
+	  "(all upper or all lower case), grouped by parentheses. The error is at the offending character.\n"
+	  "A free licence name belongs in CycloneDX license.name, or as a LicenseRef- id.\n" },
+	{ "sbom-license-not-allowed", "no choice a component's licence offers is in the allowed list",
+	  "When security/sbom/enrichment.yaml's licenses.allow is set, a component's licence (after\n"
+	  "enrichment, read as an SPDX expression) must offer one choice whose every licence is allowed\n"
+	  "and none denied: 'MIT OR GPL-2.0-only' passes when MIT is allowed. The message names the\n"
+	  "licences that keep each choice out. 'X+' is allowed when X or X-or-later is. Add the licence to\n"
 	  "allow after review, or replace the component.\n" },
 	{ "sbom-license-unknown", "a component has no licence, even after enrichment",
 	  "A component whose SBOM entry has no licence and that no enrichment rule gives one. Its severity\n"

@@ -99,11 +99,11 @@ static void add_change(struct enrich_report *report, const char *label, const ch
 	change->message = message;
 }
 
-static void describe_list(struct strbuf *out, char *const *items, size_t count)
+static void describe_licenses(struct strbuf *out, const struct sbom_license *items, size_t count)
 {
 	strbuf_addch(out, '[');
 	for (size_t i = 0; i < count; i++)
-		strbuf_addf(out, "%s%s", i ? ", " : "", items[i]);
+		strbuf_addf(out, "%s%s", i ? ", " : "", items[i].text);
 	strbuf_addch(out, ']');
 }
 
@@ -307,7 +307,7 @@ static bool same_licenses(const struct sbom_component *component, const json_t *
 	if (component->license_count != json_array_size(licenses))
 		return false;
 	for (size_t i = 0; i < component->license_count; i++)
-		if (strcmp(component->licenses[i], json_string_value(json_array_get(licenses, i))) != 0)
+		if (strcmp(component->licenses[i].text, json_string_value(json_array_get(licenses, i))) != 0)
 			return false;
 	return true;
 }
@@ -323,7 +323,7 @@ static void apply_rule(struct sbom *sbom, struct sbom_component *component, stru
 		strbuf_addf(&message, "component %s: licenses ", label);
 		if (working->has_licenses) {
 			strbuf_addstr(&message, "changed from ");
-			describe_list(&message, component->licenses, component->license_count);
+			describe_licenses(&message, component->licenses, component->license_count);
 			strbuf_addstr(&message, " to ");
 		} else {
 			strbuf_addstr(&message, "set to ");

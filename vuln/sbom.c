@@ -30,8 +30,10 @@ static void component_release(struct sbom_component *component)
 	free(component->version);
 	free(component->purl);
 	free(component->supplier);
-	for (size_t i = 0; i < component->license_count; i++)
-		free(component->licenses[i]);
+	for (size_t i = 0; i < component->license_count; i++) {
+		free(component->licenses[i].text);
+		free(component->licenses[i].pointer);
+	}
 	free(component->licenses);
 	free(component->pointer);
 }
@@ -72,10 +74,14 @@ static char *dup_or_null(const char *text)
 	return text ? xstrdup(text) : NULL;
 }
 
-static void add_license(struct sbom_component *component, const char *license)
+static void add_license(struct sbom_component *component, const char *license, enum sbom_license_form form,
+			char *pointer)
 {
 	ALLOC_GROW(component->licenses, component->license_count + 1, component->license_alloc);
-	component->licenses[component->license_count++] = xstrdup(license);
+	struct sbom_license *entry = &component->licenses[component->license_count++];
+	entry->text = xstrdup(license);
+	entry->form = form;
+	entry->pointer = pointer;
 }
 
 static struct sbom_component *new_component(struct sbom *sbom, json_t *object, const char *pointer)
@@ -109,7 +115,8 @@ static int cyclonedx_licenses(struct sbom_component *component, const json_t *li
 		if (license && expression)
 			return fail(error, xasprintf("%s/licenses/%zu: both 'license' and 'expression'", pointer, index));
 		if (expression) {
-			add_license(component, expression);
+			add_license(component, expression, SBOM_LICENSE_EXPRESSION,
+				    xasprintf("%s/licenses/%zu/expression", pointer, index));
 			continue;
 		}
 		if (!json_is_object(license))
@@ -121,7 +128,8 @@ static int cyclonedx_licenses(struct sbom_component *component, const json_t *li
 		if (!json_is_string(value))
 			return fail(error, xasprintf("%s/licenses/%zu/license: expected a string 'id' or 'name'", pointer,
 						     index));
-		add_license(component, json_string_value(value));
+		add_license(component, json_string_value(value), id ? SBOM_LICENSE_ID : SBOM_LICENSE_NAME,
+			    xasprintf("%s/licenses/%zu/license/%s", pointer, index, id ? "id" : "name"));
 	}
 	return 0;
 }
@@ -298,7 +306,8 @@ static int spdx_package(struct sbom *sbom, json_t *object, const char *at, char 
 	}
 	const char *license = !spdx_no_value(concluded) ? concluded : declared;
 	if (!spdx_no_value(license))
-		add_license(component, license);
+		add_license(component, license, SBOM_LICENSE_EXPRESSION,
+			    xasprintf("%s/%s", at, license == concluded ? "licenseConcluded" : "licenseDeclared"));
 	return 0;
 }
 

@@ -18,6 +18,20 @@ enum sbom_format {
 	SBOM_SPDX,      /* spdxVersion "SPDX-2.3" (2.2 read alike) */
 };
 
+/* How a licence is written: CycloneDX license.id, license.name or expression; SPDX always an
+ * expression (licenseConcluded, else licenseDeclared). */
+enum sbom_license_form {
+	SBOM_LICENSE_ID,         /* one SPDX id */
+	SBOM_LICENSE_NAME,       /* a free name ("Apache License 2.0"), not SPDX syntax */
+	SBOM_LICENSE_EXPRESSION, /* an SPDX license expression */
+};
+
+struct sbom_license {
+	char *text;
+	enum sbom_license_form form;
+	char *pointer; /* JSON Pointer of the string in the document */
+};
+
 struct sbom_component {
 	char *ref;       /* CycloneDX bom-ref or SPDX SPDXID, or NULL */
 	char *name;      /* never NULL (a component without a name is an error) */
@@ -25,7 +39,7 @@ struct sbom_component {
 	char *version;   /* or NULL */
 	char *purl;      /* as written in the document, or NULL */
 	char *supplier;  /* the supplier's name (SPDX "Organization: X" gives X), or NULL */
-	char **licenses; /* SPDX ids, expressions or free names, in document order */
+	struct sbom_license *licenses; /* in document order */
 	size_t license_count, license_alloc;
 	json_t *object;  /* borrowed: the component's object inside sbom->document */
 	char *pointer;   /* JSON Pointer of the object in the document ("/components/3") */

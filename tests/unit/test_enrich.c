@@ -91,9 +91,9 @@ START_TEST(fills_only_missing_fields_first_rule_wins)
 			      "\"supplier\":{\"name\":\"Npm Folk\",\"url\":[\"https://npmjs.com\"]},\"type\":\"library\","
 			      "\"version\":\"1.0.0\"}");
 	/* b keeps what it had; the list was reloaded */
-	ck_assert_str_eq(sbom.components[1].licenses[0], "ISC");
+	ck_assert_str_eq(sbom.components[1].licenses[0].text, "ISC");
 	ck_assert_str_eq(sbom.components[1].supplier, "B Inc");
-	ck_assert_str_eq(sbom.components[0].licenses[0], "MIT");
+	ck_assert_str_eq(sbom.components[0].licenses[0].text, "MIT");
 	ck_assert_str_eq(sbom.components[0].supplier, "Npm Folk");
 	free(changes);
 	sbom_release(&sbom);
@@ -111,7 +111,7 @@ START_TEST(force_overwrites_and_says_from_what)
 	/* the supplier is the same: not a change */
 	ck_assert_str_eq(changes, "component b@2.0.0: licenses changed from [ISC] to [MIT]\n"
 				  "component b@2.0.0: purl changed from 'pkg:npm/b@2.0.0' to 'pkg:npm/b-renamed@2.0.0'\n");
-	ck_assert_str_eq(sbom.components[1].licenses[0], "MIT");
+	ck_assert_str_eq(sbom.components[1].licenses[0].text, "MIT");
 	ck_assert_str_eq(sbom.components[1].purl, "pkg:npm/b-renamed@2.0.0");
 	free(changes);
 	/* without force nothing changes */
@@ -120,7 +120,7 @@ START_TEST(force_overwrites_and_says_from_what)
 	changes = enrich(&sbom,
 			 "{\"rules\":[{\"match\":{\"purl\":\"pkg:npm/b\"},\"set\":{\"licenses\":[\"MIT\"]}}]}", NULL, false);
 	ck_assert_str_eq(changes, "");
-	ck_assert_str_eq(sbom.components[1].licenses[0], "ISC");
+	ck_assert_str_eq(sbom.components[1].licenses[0].text, "ISC");
 	free(changes);
 	sbom_release(&sbom);
 }

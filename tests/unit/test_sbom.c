@@ -63,13 +63,19 @@ START_TEST(cyclonedx_components_nested_depth_first)
 	ck_assert_str_eq(outer->purl, "pkg:maven/org.x/outer@1.0");
 	ck_assert_str_eq(outer->supplier, "X Corp");
 	ck_assert_uint_eq(outer->license_count, 2);
-	ck_assert_str_eq(outer->licenses[0], "MIT");
-	ck_assert_str_eq(outer->licenses[1], "Custom Licence");
+	ck_assert_str_eq(outer->licenses[0].text, "MIT");
+	ck_assert_str_eq(outer->licenses[1].text, "Custom Licence");
+	ck_assert_int_eq(outer->licenses[0].form, SBOM_LICENSE_ID);
+	ck_assert_str_eq(outer->licenses[0].pointer, "/components/0/licenses/0/license/id");
+	ck_assert_int_eq(outer->licenses[1].form, SBOM_LICENSE_NAME);
+	ck_assert_str_eq(outer->licenses[1].pointer, "/components/0/licenses/1/license/name");
 	ck_assert_str_eq(outer->pointer, "/components/0");
 	ck_assert_ptr_eq(outer->object, json_array_get(json_object_get(sbom.document, "components"), 0));
 	ck_assert_str_eq(sbom.components[1].name, "inner");
 	ck_assert_str_eq(sbom.components[1].pointer, "/components/0/components/0");
-	ck_assert_str_eq(sbom.components[1].licenses[0], "MIT OR Apache-2.0");
+	ck_assert_str_eq(sbom.components[1].licenses[0].text, "MIT OR Apache-2.0");
+	ck_assert_int_eq(sbom.components[1].licenses[0].form, SBOM_LICENSE_EXPRESSION);
+	ck_assert_str_eq(sbom.components[1].licenses[0].pointer, "/components/0/components/0/licenses/0/expression");
 	ck_assert_ptr_null(sbom.components[1].version);
 	ck_assert_ptr_null(sbom.components[1].purl);
 	ck_assert_str_eq(sbom.components[2].name, "deepest");
@@ -133,13 +139,17 @@ START_TEST(spdx_packages)
 	ck_assert_str_eq(a->purl, "pkg:pypi/requests@2.30.0");
 	ck_assert_str_eq(a->supplier, "PSF");
 	ck_assert_uint_eq(a->license_count, 1);
-	ck_assert_str_eq(a->licenses[0], "Apache-2.0");
+	ck_assert_str_eq(a->licenses[0].text, "Apache-2.0");
+	/* licenseConcluded NOASSERTION: the declared licence, and where it is */
+	ck_assert_int_eq(a->licenses[0].form, SBOM_LICENSE_EXPRESSION);
+	ck_assert_str_eq(a->licenses[0].pointer, "/packages/1/licenseDeclared");
 	ck_assert_str_eq(a->pointer, "/packages/1");
 	const struct sbom_component *b = &sbom.components[1];
 	ck_assert_ptr_null(b->version);
 	ck_assert_ptr_null(b->supplier);
 	ck_assert_ptr_null(b->purl);
-	ck_assert_str_eq(b->licenses[0], "MIT AND BSD-3-Clause");
+	ck_assert_str_eq(b->licenses[0].text, "MIT AND BSD-3-Clause");
+	ck_assert_str_eq(b->licenses[0].pointer, "/packages/2/licenseConcluded");
 	sbom_release(&sbom);
 }
 END_TEST
@@ -252,7 +262,7 @@ START_TEST(cyclonedx_reference_boms)
 	ck_assert_uint_eq(sbom.component_count, 1);
 	ck_assert_str_eq(sbom.components[0].name, "tomcat-catalina");
 	ck_assert_str_eq(sbom.components[0].group, "com.acme");
-	ck_assert_str_eq(sbom.components[0].licenses[0], "EPL-2.0 OR GPL-2.0 WITH Classpath-exception-2.0");
+	ck_assert_str_eq(sbom.components[0].licenses[0].text, "EPL-2.0 OR GPL-2.0 WITH Classpath-exception-2.0");
 	sbom_release(&sbom);
 	free(data);
 }
