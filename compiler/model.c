@@ -839,6 +839,9 @@ static void read_load_test(struct reader *reader, const json_t *root, struct mod
 	size_t check_mark = enter(reader, "compliance_mode");
 	read_http_check(reader, json_object_get(target, "compliance_mode"), &out->compliance_mode);
 	leave(reader, check_mark);
+	const json_t *prometheus = json_object_get(target, "prometheus");
+	out->prometheus_url = string_of(prometheus, "url");
+	out->prometheus_selector = string_of(prometheus, "selector");
 	leave(reader, mark);
 	out->reports_dir = string_of(json_object_get(root, "reports"), "dir");
 	out->headers = json_object_get(root, "headers");

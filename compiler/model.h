@@ -321,6 +321,8 @@ struct model_load_test {
 	const char *target_base_url;
 	struct model_value timeout;
 	struct model_http_check compliance_mode; /* present is false when not given */
+	const char *prometheus_url;              /* target.prometheus: where the target's usage is read, or NULL */
+	const char *prometheus_selector;         /* its series selector, or NULL for the base URL's instance */
 	const json_t *headers;                   /* sent with every request, or NULL */
 	struct model_request *requests;
 	size_t request_count;

@@ -420,6 +420,14 @@ static json_t *loadtest_run_args(struct plan_builder *builder, const struct mode
 	json_object_set_new(args, "off_peak_only", json_boolean(scenario->off_peak_only));
 	json_object_set_new(args, "off_peak_window", window_json(&stage->off_peak_window));
 	json_object_set_new(args, "requests", request_definitions(load_test, scenario));
+	if (load_test->prometheus_url) {
+		/* the runner reads the target's CPU and memory over the run from there */
+		json_t *prometheus = json_object();
+		json_object_set_new(prometheus, "url", json_string(load_test->prometheus_url));
+		if (load_test->prometheus_selector)
+			json_object_set_new(prometheus, "selector", json_string(load_test->prometheus_selector));
+		json_object_set_new(args, "target_prometheus", prometheus);
+	}
 	return args;
 }
 

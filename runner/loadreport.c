@@ -911,6 +911,53 @@ static void add_latency_cells(struct strbuf *out, const json_t *latency, const c
 	}
 }
 
+static bool any_target_usage(const json_t *report)
+{
+	size_t index;
+	const json_t *scenario;
+	json_array_foreach(json_object_get(report, "scenarios"), index, scenario)
+		if (json_is_object(json_object_get(scenario, "target_usage")))
+			return true;
+	return false;
+}
+
+/* The target's CPU and memory per scenario, as Prometheus saw them (or why it could not). */
+static void add_markdown_target_usage(struct strbuf *out, const json_t *report)
+{
+	if (!any_target_usage(report))
+		return;
+	strbuf_addstr(out, "\n## Target resource usage\n\n| scenario | CPU (cores) | CPU (s) | memory max (MiB) | memory mean (MiB) | "
+			   "source |\n|---|---:|---:|---:|---:|---|\n");
+	size_t index;
+	const json_t *scenario;
+	json_array_foreach(json_object_get(report, "scenarios"), index, scenario) {
+		const json_t *usage = json_object_get(scenario, "target_usage");
+		if (!json_is_object(usage))
+			continue;
+		strbuf_addstr(out, "| ");
+		add_cell(out, string_or(json_object_get(scenario, "name"), "?"));
+		if (json_is_string(json_object_get(usage, "error"))) {
+			strbuf_addstr(out, " | not measured: ");
+			add_cell(out, json_string_value(json_object_get(usage, "error")));
+			strbuf_addstr(out, " | | | | ");
+		} else {
+			strbuf_addstr(out, " | ");
+			add_number(out, round(number(json_object_get(usage, "cpu_cores")) * 1000) / 1000);
+			strbuf_addstr(out, " | ");
+			add_number(out, round(number(json_object_get(usage, "cpu_seconds")) * 100) / 100);
+			strbuf_addstr(out, " | ");
+			add_number(out, round(number(json_object_get(usage, "memory_bytes_max")) / 1048576.0 * 10) / 10);
+			strbuf_addstr(out, " | ");
+			add_number(out, round(number(json_object_get(usage, "memory_bytes_mean")) / 1048576.0 * 10) / 10);
+			strbuf_addstr(out, " | ");
+		}
+		add_cell(out, string_or(json_object_get(usage, "prometheus"), "?"));
+		strbuf_addch(out, ' ');
+		add_cell(out, string_or(json_object_get(usage, "selector"), ""));
+		strbuf_addstr(out, " |\n");
+	}
+}
+
 char *loadreport_markdown(const json_t *report)
 {
 	struct strbuf out;
@@ -979,6 +1026,7 @@ char *loadreport_markdown(const json_t *report)
 			strbuf_addch(&out, '\n');
 		}
 	}
+	add_markdown_target_usage(&out, report);
 	strbuf_addstr(&out, "\n## Criteria\n\n| criterion | scenario | value | result |\n|---|---|---:|---|\n");
 	const json_t *criterion;
 	json_array_foreach(json_object_get(report, "criteria"), index, criterion) {
@@ -1210,6 +1258,91 @@ static void add_html_scenario(struct strbuf *out, const json_t *scenario)
 	strbuf_addstr(out, "</table>\n</section>\n");
 }
 
+/* A bar per scenario (its value from `key` of target_usage, scaled), for the usage table. */
+static void add_usage_bars(struct strbuf *out, const char *title, const char *unit, const json_t *report, const char *key,
+			   double scale, const char *color)
+{
+	size_t count = json_array_size(json_object_get(report, "scenarios"));
+	double max_value = 0;
+	for (size_t i = 0; i < count; i++) {
+		const json_t *usage = json_object_get(json_array_get(json_object_get(report, "scenarios"), i), "target_usage");
+		double value = number(json_object_get(usage, key)) * scale;
+		if (value > max_value)
+			max_value = value;
+	}
+	double step = nice_step(max_value);
+	double top = step * ceil(max_value / step);
+	if (!(top > 0))
+		top = step;
+	double row = 26, label_width = 120, plot_width = CHART_WIDTH - label_width - 90;
+	double height = CHART_TOP + row * (double)count + 8;
+	strbuf_addf(out, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" "
+			 "role=\"img\" aria-label=\"", CHART_WIDTH, height, CHART_WIDTH, height);
+	add_escaped(out, title);
+	strbuf_addf(out, "\">\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#ffffff\"/>\n", CHART_WIDTH, height);
+	strbuf_addstr(out, "<text x=\"8\" y=\"18\" class=\"chart-title\">");
+	add_escaped(out, title);
+	strbuf_addf(out, " (%s)</text>\n", unit);
+	for (size_t i = 0; i < count; i++) {
+		const json_t *scenario = json_array_get(json_object_get(report, "scenarios"), i);
+		const json_t *usage = json_object_get(scenario, "target_usage");
+		double y = CHART_TOP + row * (double)i;
+		strbuf_addf(out, "<text x=\"8\" y=\"%.1f\" class=\"axis\">", y + 16);
+		add_escaped(out, string_or(json_object_get(scenario, "name"), "?"));
+		strbuf_addstr(out, "</text>");
+		if (!json_is_number(json_object_get(usage, key))) {
+			strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\">not measured</text>\n", label_width, y + 16);
+			continue;
+		}
+		double value = number(json_object_get(usage, key)) * scale;
+		strbuf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", label_width, y + 3,
+			    value / top * plot_width, color);
+		strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\">", label_width + value / top * plot_width + 6, y + 16);
+		add_number(out, round(value * 1000) / 1000);
+		strbuf_addstr(out, "</text>\n");
+	}
+	strbuf_addstr(out, "</svg>\n");
+}
+
+static void add_html_target_usage(struct strbuf *out, const json_t *report)
+{
+	if (!any_target_usage(report))
+		return;
+	strbuf_addstr(out, "<h2>Target resource usage</h2>\n<table>\n<tr><th>scenario</th><th>CPU (cores)</th><th>CPU (s)</th>"
+			   "<th>memory max (MiB)</th><th>memory mean (MiB)</th><th>source</th></tr>\n");
+	size_t index;
+	const json_t *scenario;
+	json_array_foreach(json_object_get(report, "scenarios"), index, scenario) {
+		const json_t *usage = json_object_get(scenario, "target_usage");
+		if (!json_is_object(usage))
+			continue;
+		strbuf_addstr(out, "<tr><td>");
+		add_escaped(out, string_or(json_object_get(scenario, "name"), "?"));
+		if (json_is_string(json_object_get(usage, "error"))) {
+			strbuf_addstr(out, "</td><td colspan=\"4\" class=\"skipped\">not measured: ");
+			add_escaped(out, json_string_value(json_object_get(usage, "error")));
+		} else {
+			strbuf_addstr(out, "</td><td>");
+			add_number(out, round(number(json_object_get(usage, "cpu_cores")) * 1000) / 1000);
+			strbuf_addstr(out, "</td><td>");
+			add_number(out, round(number(json_object_get(usage, "cpu_seconds")) * 100) / 100);
+			strbuf_addstr(out, "</td><td>");
+			add_number(out, round(number(json_object_get(usage, "memory_bytes_max")) / 1048576.0 * 10) / 10);
+			strbuf_addstr(out, "</td><td>");
+			add_number(out, round(number(json_object_get(usage, "memory_bytes_mean")) / 1048576.0 * 10) / 10);
+		}
+		strbuf_addstr(out, "</td><td>");
+		add_escaped(out, string_or(json_object_get(usage, "prometheus"), "?"));
+		strbuf_addch(out, ' ');
+		add_escaped(out, string_or(json_object_get(usage, "selector"), ""));
+		strbuf_addstr(out, "</td></tr>\n");
+	}
+	strbuf_addstr(out, "</table>\n<div class=\"charts\">\n");
+	add_usage_bars(out, "Target CPU by scenario", "cores", report, "cpu_cores", 1, "#8e44ad");
+	add_usage_bars(out, "Target memory by scenario", "MiB, max", report, "memory_bytes_max", 1.0 / 1048576.0, "#2b7bb9");
+	strbuf_addstr(out, "</div>\n");
+}
+
 static void add_html_body(struct strbuf *out, const json_t *report)
 {
 	const json_t *verdict = json_object_get(report, "verdict");
@@ -1298,6 +1431,7 @@ static void add_html_body(struct strbuf *out, const json_t *report)
 		}
 		strbuf_addstr(out, "</table>\n");
 	}
+	add_html_target_usage(out, report);
 	const json_t *scenario;
 	json_array_foreach(json_object_get(report, "scenarios"), index, scenario)
 		add_html_scenario(out, scenario);

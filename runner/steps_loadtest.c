@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "loadgen.h"
 #include "loadgen_http.h"
+#include "loadgen_target.h"
 #include "loadgen_tls.h"
 #include "loadreport.h"
 #include "util.h"
@@ -256,6 +257,35 @@ static uint64_t sequence_start(const struct steps_context *context, const char *
 	return 0;
 }
 
+#define LOADTEST_PROMETHEUS_TIMEOUT_MS 5000
+#define LOADTEST_PROMETHEUS_SETTLE_MS 3000
+
+/* The target's CPU and memory over the run from the plan's Prometheus ({url, selector}; the
+ * selector defaults to the base URL's instance), or {prometheus, selector, error}: a server that
+ * cannot answer leaves the figures out, it does not fail a run that happened. */
+static json_t *target_usage(const json_t *prometheus, const char *host, const char *port,
+			    const struct loadgen_result *result)
+{
+	const char *url = string_arg(prometheus, "url");
+	if (!url)
+		return NULL;
+	char *default_selector = NULL;
+	const char *selector = string_arg(prometheus, "selector");
+	if (!selector)
+		selector = default_selector = loadgen_target_default_selector(host, port);
+	struct loadgen_target_usage usage;
+	char *reason = NULL;
+	json_t *figures;
+	if (loadgen_target_query(url, selector, result->start_unix_s, result->end_unix_s, LOADTEST_PROMETHEUS_TIMEOUT_MS,
+				 LOADTEST_PROMETHEUS_SETTLE_MS, &usage, &reason) == 0)
+		figures = loadgen_target_json(&usage, url, selector);
+	else
+		figures = json_pack("{s:s,s:s,s:s}", "prometheus", url, "selector", selector, "error", reason ? reason : "no answer");
+	free(reason);
+	free(default_selector);
+	return figures;
+}
+
 static json_t *scenario_summary(const json_t *scenario)
 {
 	const json_t *latency = json_object_get(scenario, "latency_ms");
@@ -387,6 +417,9 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 		goto out;
 	}
 	json_t *record = loadreport_scenario_json(args, &result);
+	json_t *usage = target_usage(json_object_get(args, "target_prometheus"), host, port, &result);
+	if (usage)
+		json_object_set_new(record, "target_usage", usage);
 	json_object_set_new(record, "step", json_string(step_id));
 	json_object_set_new(record, "base_url", json_string(base_url));
 	char *dir = xasprintf("%s/loadtest", context->run_dir);

@@ -13,10 +13,11 @@ NGINX=${NGINX:-$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)}
 SLOW_HTTP=${GOOSE_TEST_OUT:-.build/default}/tests/slow_http
 NGINX_PIDS=""
 SLOW_PID=""
+PROM_PID=""
 # LT_KEEP=1 keeps the temporary folder (trees, reports, logs) for inspection
 cleanup() {
 	local pid
-	for pid in $NGINX_PIDS $SLOW_PID; do kill "$pid" 2>/dev/null; done
+	for pid in $NGINX_PIDS $SLOW_PID $PROM_PID; do kill "$pid" 2>/dev/null; done
 	[ -n "${LT_KEEP:-}" ] || rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
@@ -386,5 +387,61 @@ check "stopped mid-run: connection errors counted in the baseline scenario, all 
 	sh -c "echo \"\$(jq '.scenarios[0].errors_by_class.connect + .scenarios[0].errors_by_class.reset > 0 and .scenarios[0].responses > 0' '$dir/report.json') \$(ls '$dir' | grep -cE '^(report.json|junit.xml|summary.md|report.html)\$')\""
 check "stopped mid-run: later scenarios only met refused connections" 0 "0 true" -- \
 	jq -r '"\(.scenarios[3].responses) \(.scenarios[3].errors_by_class.connect > 0)"' "$dir/report.json"
+
+# ---- 6. the target's resource usage from a real Prometheus ----
+# target.prometheus in the config reaches each run step; Prometheus scrapes itself every second
+# and the selector picks its own process metrics, so /proc can vouch for the figures
+PROMETHEUS=${PROMETHEUS:-$(command -v prometheus 2>/dev/null || echo /usr/bin/prometheus)}
+if [ ! -x "$PROMETHEUS" ]; then
+	echo "skip: prometheus is not installed; the target usage cases did not run"
+	finish
+	exit $?
+fi
+PROM_PORT=$(free_port)
+mkdir -p "$E2E_TMP/prometheus"
+printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: [127.0.0.1:%s]\n' \
+	"$PROM_PORT" >"$E2E_TMP/prometheus/prometheus.yml"
+"$PROMETHEUS" --config.file="$E2E_TMP/prometheus/prometheus.yml" --web.listen-address="127.0.0.1:$PROM_PORT" \
+	--storage.tsdb.path="$E2E_TMP/prometheus/data" --log.level=warn >"$E2E_TMP/prometheus/log" 2>&1 &
+PROM_PID=$!
+for _ in $(seq 100); do
+	[ "$(curl -fsS --max-time 1 "http://127.0.0.1:$PROM_PORT/api/v1/query?query=count_over_time(up%5B1m%5D)" 2>/dev/null |
+		jq -r '.data.result[0].value[1] // 0' 2>/dev/null)" -ge 2 ] 2>/dev/null && break
+	sleep 0.2
+done
+start_nginx usage compliance || { fail "start nginx (usage)"; finish; exit 1; }
+usage=$E2E_TMP/usage
+make_tree "$usage" "$PORT"
+sed -i "s#^  timeout: 5s\$#  timeout: 5s\n  prometheus: { url: 'http://127.0.0.1:$PROM_PORT', selector: '{job=\"self\"}' }#" \
+	"$usage/load-test/config/stress-test.yaml"
+SOURCE_DATE_EPOCH=$NOW "$GOOSEC" build --no-cache --unsigned -o "$usage/build" "$usage" >"$E2E_TMP/usage-build.out" 2>&1
+check "target usage: the config field reaches every run step" 0 "4 {\"selector\":\"{job=\\\"self\\\"}\",\"url\":\"http://127.0.0.1:$PROM_PORT\"}" -- \
+	sh -c "jq -r .payload '$usage/build/plans/loadtest-compliance.plan' | base64 -d |
+		jq -r '[.steps[] | select(.args.operation == \"run\") | .args.target_prometheus | tojson] | \"\\(length) \\(unique | join(\" \"))\"'"
+ticks_before=$(awk '{ print $14 + $15 }' "/proc/$PROM_PID/stat")
+apply_loadtest "$usage" >"$E2E_TMP/usage.out" 2>&1
+status=$?
+ticks_after=$(awk '{ print $14 + $15 }' "/proc/$PROM_PID/stat")
+rss_now=$(awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$PROM_PID/status")
+proc_cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v hz="$(getconf CLK_TCK)" 'BEGIN { print (b - a) / hz }')
+dir=$(report_dir_of "$usage")
+if [ "$status" = 0 ] && jq -e --argjson rss "$rss_now" --argjson cpu "$proc_cpu" --arg url "http://127.0.0.1:$PROM_PORT" '
+	(.scenarios | length) == 4 and (.scenarios | all(.duration_s as $d | .target_usage as $u |
+		$u.prometheus == $url and $u.selector == "{job=\"self\"}" and $u.cpu_series == 1 and $u.memory_series == 1 and
+		$u.samples >= 1 and ($u.window_s - $d | fabs) < 0.01 and $u.cpu_seconds >= 0 and
+		$u.memory_bytes_max >= $rss * 0.5 and $u.memory_bytes_max <= $rss * 1.5 and $u.memory_bytes_mean <= $u.memory_bytes_max)) and
+	([.scenarios[].target_usage.cpu_seconds] | add) <= $cpu * 1.2 + 0.1' "$dir/report.json" >/dev/null; then
+	pass "target usage: report.json holds Prometheus's CPU and memory for each scenario ($(jq -c '[.scenarios[].target_usage.cpu_seconds]' "$dir/report.json") s CPU; /proc: $proc_cpu s over the whole apply)"
+else
+	fail "target usage in report.json" "exit $status, /proc: $proc_cpu s CPU, $rss_now bytes" "$(jq -c '[.scenarios[].target_usage]' "$dir/report.json" 2>&1 | head -c 1500)" "$(tail -5 "$E2E_TMP/usage.out")"
+fi
+check "target usage: a row per scenario in summary.md" 0 "4" -- \
+	sh -c "sed -n '/^## Target resource usage/,/^## Criteria/p' '$dir/summary.md' | grep -cE '^\\| (baseline|stress|spike|soak) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| http://127.0.0.1:$PROM_PORT \\{job=\"self\"\\} \\|\$'"
+check "target usage: report.html has the table and its two charts" 0 "1 1 18" -- \
+	sh -c "echo \$(grep -c '<h2>Target resource usage</h2>' '$dir/report.html') \$(grep -c 'aria-label=\"Target CPU by scenario\"' '$dir/report.html') \$(grep -c '<svg class=\"chart\"' '$dir/report.html')"
+# the schema holds the field to an http:// URL
+sed -i "s#url: 'http://127.0.0.1:$PROM_PORT'#url: 'ftp://127.0.0.1:$PROM_PORT'#" "$usage/load-test/config/stress-test.yaml"
+check_contains "target usage: a Prometheus URL that is not http:// is a lint error" 1 "load-test/config/stress-test.yaml:17:" -- \
+	"$GOOSEC" lint --no-cache "$usage"
 
 finish

@@ -365,6 +365,91 @@ START_TEST(junit_counts_and_escapes)
 }
 END_TEST
 
+/* The target's usage as a scenario records it (a measured one and one Prometheus could not
+ * give) in summary.md and report.html: a table row each, and two bar charts. */
+START_TEST(target_usage_rendered)
+{
+	json_t *scenarios = json_array();
+	json_t *measured = fake_scenario();
+	json_object_set_new(measured, "target_usage",
+			    parse("{\"prometheus\":\"http://127.0.0.1:9090\",\"selector\":\"{job=\\\"ledger\\\"}\",\"window_s\":2,"
+				  "\"cpu_seconds\":0.734,\"cpu_cores\":0.1835,\"cpu_interval_s\":4,\"memory_bytes_max\":52428800,"
+				  "\"memory_bytes_mean\":47185920,\"cpu_series\":1,\"memory_series\":1,\"samples\":5}"));
+	json_array_append_new(scenarios, measured);
+	json_t *unmeasured = fake_scenario();
+	json_object_set_new(unmeasured, "name", json_string("spike"));
+	json_object_set_new(unmeasured, "target_usage",
+			    parse("{\"prometheus\":\"http://127.0.0.1:9090\",\"selector\":\"{job=\\\"ledger\\\"}\","
+				  "\"error\":\"no series matched the selector\"}"));
+	json_array_append_new(scenarios, unmeasured);
+	json_t *criteria = parse(criteria_text);
+	json_t *info = meta();
+	json_t *report = loadreport_build(info, scenarios, criteria);
+	char *markdown = loadreport_markdown(report);
+	ck_assert_msg(strstr(markdown, "\n## Target resource usage\n\n| scenario | CPU (cores) | CPU (s) | memory max (MiB) | "
+				       "memory mean (MiB) | source |\n|---|---:|---:|---:|---:|---|\n"
+				       "| ramp | 0.184 | 0.73 | 50 | 45 | http://127.0.0.1:9090 {job=\"ledger\"} |\n"
+				       "| spike | not measured: no series matched the selector | | | | http://127.0.0.1:9090 {job=\"ledger\"} |\n") != NULL,
+		      "%s", markdown);
+	char *error = NULL;
+	char *html = loadreport_html(report, "{{title}}{{verdict_class}}{{verdict}}{{body}}", &error);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_msg(strstr(html, "<h2>Target resource usage</h2>") != NULL, "%s", html);
+	ck_assert(strstr(html, "<tr><td>ramp</td><td>0.184</td><td>0.73</td><td>50</td><td>45</td>"
+			       "<td>http://127.0.0.1:9090 {job=&quot;ledger&quot;}</td></tr>") != NULL);
+	ck_assert(strstr(html, "<tr><td>spike</td><td colspan=\"4\" class=\"skipped\">not measured: no series matched the selector</td>") != NULL);
+	ck_assert_int_eq(count_of(html, "aria-label=\"Target CPU by scenario\""), 1);
+	ck_assert_int_eq(count_of(html, "aria-label=\"Target memory by scenario\""), 1);
+	ck_assert_int_eq(count_of(html, "<svg class=\"chart\""), 2 + 2 * 4);
+	ck_assert_int_eq(count_of(html, ">not measured</text>"), 2); /* spike in both charts */
+	free(html);
+	free(markdown);
+	json_decref(report);
+
+	/* without a Prometheus, neither the section nor its charts */
+	json_object_del(measured, "target_usage");
+	json_object_del(unmeasured, "target_usage");
+	report = loadreport_build(info, scenarios, criteria);
+	markdown = loadreport_markdown(report);
+	html = loadreport_html(report, "{{title}}{{verdict_class}}{{verdict}}{{body}}", &error);
+	ck_assert(strstr(markdown, "Target resource usage") == NULL && strstr(html, "Target resource usage") == NULL);
+	ck_assert_int_eq(count_of(html, "<svg class=\"chart\""), 2 * 4);
+	free(html);
+	free(markdown);
+	json_decref(report);
+	json_decref(info);
+	json_decref(criteria);
+	json_decref(scenarios);
+}
+END_TEST
+
+/* A coarsened series point covers several seconds: its rates are per second of its span. */
+START_TEST(coarse_series_points_report_rates)
+{
+	struct loadgen_result result;
+	fake_result(&result);
+	result.series[0].span_s = 2; /* seconds 0-1: 40 responses, 0 errors, 0.25 s CPU */
+	result.series[1] = result.series[2];
+	result.series[1].second = 2;
+	result.series[1].span_s = 1;
+	result.series_count = 2;
+	json_t *args = parse(scenario_args);
+	json_t *scenario = loadreport_scenario_json(args, &result);
+	const json_t *first = json_array_get(json_object_get(scenario, "series"), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(first, "span_s")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(first, "responses")), 40);
+	ck_assert_double_eq(json_real_value(json_object_get(first, "rate")), 20.0);
+	ck_assert_double_eq(json_real_value(json_object_get(first, "target_rate")), 50.0); /* 100 due over 2 s */
+	ck_assert_double_eq(json_real_value(json_object_get(first, "engine_cpu_percent")), 12.5);
+	const json_t *second = json_array_get(json_object_get(scenario, "series"), 1);
+	ck_assert_double_eq(json_real_value(json_object_get(second, "error_rate")), 2.0);
+	ck_assert_double_eq(json_real_value(json_object_get(second, "rate")), 40.0);
+	json_decref(scenario);
+	json_decref(args);
+	loadgen_result_release(&result);
+}
+END_TEST
+
 static Suite *loadreport_suite(void)
 {
 	Suite *suite = suite_create("loadreport");
@@ -376,6 +461,8 @@ static Suite *loadreport_suite(void)
 	tcase_add_test(tcase, criteria_evaluated_per_scenario);
 	tcase_add_test(tcase, baseline_comparison_per_request_and_metric);
 	tcase_add_test(tcase, junit_counts_and_escapes);
+	tcase_add_test(tcase, target_usage_rendered);
+	tcase_add_test(tcase, coarse_series_points_report_rates);
 	suite_add_tcase(suite, tcase);
 	return suite;
 }
