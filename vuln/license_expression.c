@@ -405,21 +405,23 @@ static bool same_exception(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
-/* The first entry naming this licence (an "X+" licence also takes an entry for X). */
+/* The first entry naming this licence, else (for an "X+" licence) the first naming X. */
 static long find_entry(const struct license_policy_entry *entries, size_t count, const char *id, bool or_later,
 		       const char *exception)
 {
 	bool later;
 	size_t length = base_length(id, or_later, &later);
-	for (size_t i = 0; i < count; i++) {
-		if (entries[i].parsed.count != 1)
-			continue;
-		const struct license_expression_node *entry = &entries[i].parsed.nodes[0];
-		bool entry_later;
-		size_t entry_length = base_length(entry->id, entry->or_later, &entry_later);
-		if (entry_length == length && strncasecmp(entry->id, id, length) == 0 &&
-		    same_exception(entry->exception, exception) && (entry_later == later || (later && !entry_later)))
-			return (long)i;
+	for (int pass = 0; pass < (later ? 2 : 1); pass++) {
+		for (size_t i = 0; i < count; i++) {
+			if (entries[i].parsed.count != 1)
+				continue;
+			const struct license_expression_node *entry = &entries[i].parsed.nodes[0];
+			bool entry_later;
+			size_t entry_length = base_length(entry->id, entry->or_later, &entry_later);
+			if (entry_length == length && strncasecmp(entry->id, id, length) == 0 &&
+			    same_exception(entry->exception, exception) && entry_later == (pass == 0 ? later : false))
+				return (long)i;
+		}
 	}
 	return -1;
 }

@@ -220,6 +220,17 @@ START_TEST(test_judgement_of_one_licence)
 	long entry;
 	ck_assert_int_eq(license_policy_license(&policy, "gpl-3.0", true, NULL, &entry), LICENSE_DENIED);
 	ck_assert_int_eq(entry, 1);
+	/* an entry for the or-later licence itself comes before one for its base version */
+	static const char *const versions[] = { "AGPL-3.0-only", "AGPL-3.0-or-later" };
+	struct license_policy by_version;
+	license_policy_init(&by_version, NULL, 0, versions, 2);
+	ck_assert_int_eq(license_policy_license(&by_version, "AGPL-3.0-or-later", false, NULL, &entry), LICENSE_DENIED);
+	ck_assert_int_eq(entry, 1);
+	ck_assert_int_eq(license_policy_license(&by_version, "AGPL-3.0", true, NULL, &entry), LICENSE_DENIED);
+	ck_assert_int_eq(entry, 1);
+	ck_assert_int_eq(license_policy_license(&by_version, "AGPL-3.0", false, NULL, &entry), LICENSE_DENIED);
+	ck_assert_int_eq(entry, 0);
+	license_policy_release(&by_version);
 	ck_assert_int_eq(license_policy_license(&policy, "GPL-2.0", false, "Classpath-exception-2.0", &entry),
 			 LICENSE_ALLOWED);
 	ck_assert_int_eq(entry, 2);
