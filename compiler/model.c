@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sbom.h"
 #include "util.h"
 #include "banned.h"
 
@@ -1430,9 +1431,54 @@ static void read_components(struct reader *reader, const json_t *components, str
 	}
 }
 
+/* An SPDX package as a component: its SPDXID stands for the bom-ref, its purl is the first
+ * externalRefs entry of type purl. */
+static void read_spdx_package(struct reader *reader, const json_t *package, struct model_component *out)
+{
+	out->name = string_of(package, "name");
+	out->version = string_of(package, "versionInfo");
+	out->bom_ref = string_of(package, "SPDXID");
+	const json_t *reference;
+	size_t index;
+	json_array_foreach(json_object_get(package, "externalRefs"), index, reference) {
+		const char *type = string_of(reference, "referenceType");
+		if (type && strcmp(type, "purl") == 0 && string_of(reference, "referenceLocator")) {
+			out->purl = string_of(reference, "referenceLocator");
+			break;
+		}
+	}
+	out->location = location_here(reader);
+}
+
+/* SPDX 2.3 JSON: the packages the document describes are the product, the others components. */
+static void read_spdx_sbom(struct reader *reader, const json_t *root, struct model_sbom *out)
+{
+	out->spec_version = string_of(root, "spdxVersion");
+	const json_t *packages = json_object_get(root, "packages");
+	out->components = arena_array(reader->model, json_array_size(packages), sizeof(*out->components));
+	size_t mark = enter(reader, "packages");
+	for (size_t i = 0; i < json_array_size(packages); i++) {
+		const json_t *package = json_array_get(packages, i);
+		const char *id = string_of(package, "SPDXID");
+		size_t item_mark = enter_index(reader, i);
+		if (id && sbom_spdx_describes(root, id)) {
+			if (!out->main_component.name)
+				read_spdx_package(reader, package, &out->main_component);
+		} else {
+			read_spdx_package(reader, package, &out->components[out->component_count++]);
+		}
+		leave(reader, item_mark);
+	}
+	leave(reader, mark);
+}
+
 static void read_sbom(struct reader *reader, const json_t *root, struct model_sbom *out)
 {
 	out->source = reader->file;
+	if (json_object_get(root, "spdxVersion")) {
+		read_spdx_sbom(reader, root, out);
+		return;
+	}
 	out->spec_version = string_of(root, "specVersion");
 	const json_t *main_component = json_object_get(json_object_get(root, "metadata"), "component");
 	if (json_is_object(main_component)) {

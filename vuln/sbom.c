@@ -234,8 +234,7 @@ static bool spdx_no_value(const char *text)
 	return !text || !*text || strcmp(text, "NOASSERTION") == 0 || strcmp(text, "NONE") == 0;
 }
 
-/* The package ids the document describes (the product itself, not a component of it). */
-static bool spdx_described(const json_t *document, const char *id)
+bool sbom_spdx_describes(const json_t *document, const char *id)
 {
 	size_t index;
 	const json_t *value;
@@ -286,7 +285,7 @@ static int spdx_package(struct sbom *sbom, json_t *object, const char *at, char 
 		if (!purl && strcmp(type, "purl") == 0 && *locator)
 			purl = locator;
 	}
-	if (spdx_described(sbom->document, id))
+	if (sbom_spdx_describes(sbom->document, id))
 		return 0;
 	struct sbom_component *component = new_component(sbom, object, at);
 	component->ref = xstrdup(id);

@@ -9,6 +9,7 @@
 #ifndef GOOSE_SBOM_H
 #define GOOSE_SBOM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -69,6 +70,10 @@ int sbom_parse(struct sbom *sbom, const char *bytes, size_t length, char **error
 
 /* Rebuilds the component list from the (edited) document. 0, or -1 with *error set. */
 int sbom_reload(struct sbom *sbom, char **error);
+
+/* Whether an SPDX document describes the package `id` (documentDescribes, or a DESCRIBES
+ * relationship from the document): the product itself, not one of its components. */
+bool sbom_spdx_describes(const json_t *document, const char *id);
 
 /* "name@version" (or "name" when there is no version); the caller frees it. With a group:
  * "group/name@version". Used in change lists and findings. */

@@ -2,7 +2,7 @@
 # goosec scan end to end: the example tree (enriched in memory, its waiver, fail-on levels, text,
 # JSON and SARIF), a fixture tree (Go 'v' prefixes, versions[], last_affected, limit, a waiver by
 # alias, an expired waiver), malformed inputs with positions, and goosec build writing the enriched
-# SBOMs (notes per change, --force).
+# SBOMs (notes per change, --force), and an SPDX 2.3 SBOM living in the tree.
 . "$(dirname "$0")/lib.sh"
 source_root=$(cd "$(dirname "$0")/../.." && pwd)
 export NO_COLOR=1
@@ -221,5 +221,79 @@ if command -v jq >/dev/null; then
 	check "  ... and the written SBOM has the new licence" 0 '["ISC"]' -- \
 		jq -c '[.components[] | select(.name == "express") | .licenses[].license.id]' "$E2E_TMP/out3/security/sbom/gateway.cdx.json"
 fi
+
+# ---- an SPDX 2.3 SBOM in the tree ----
+# The gateway's SBOM as SPDX: classified by its name, checked against the SBOM kind's schema,
+# its packages resolved (the gateway waiver finds its component), scanned, enriched and written
+# back as SPDX by goosec build; its licence expressions judged with positions inside them.
+spdx_tree="$E2E_TMP/spdx-tree"
+mkdir -p "$spdx_tree"
+cp -R "$source_root"/goose.yaml "$source_root"/load-test "$source_root"/monitoring "$source_root"/golden-goose \
+	"$source_root"/security "$spdx_tree"/
+rm "$spdx_tree/security/sbom/gateway.cdx.json"
+sed -i 's|security/sbom/gateway.cdx.json|security/sbom/gateway.spdx.json|' "$spdx_tree/goose.yaml"
+cat > "$spdx_tree/security/sbom/gateway.spdx.json" <<'EOF'
+{
+  "spdxVersion": "SPDX-2.3",
+  "dataLicense": "CC0-1.0",
+  "SPDXID": "SPDXRef-DOCUMENT",
+  "name": "gateway-3.8.0",
+  "documentNamespace": "https://example.com/spdx/gateway-3.8.0",
+  "creationInfo": { "created": "2026-11-19T16:45:51Z", "creators": ["Tool: syft-1.16.0"] },
+  "documentDescribes": ["SPDXRef-gateway"],
+  "packages": [
+    { "SPDXID": "SPDXRef-gateway", "name": "gateway", "versionInfo": "3.8.0", "downloadLocation": "NOASSERTION",
+      "supplier": "Organization: Example Fintech Ltd", "licenseDeclared": "LicenseRef-Proprietary" },
+    { "SPDXID": "SPDXRef-express", "name": "express", "versionInfo": "4.21.1", "downloadLocation": "NOASSERTION",
+      "supplier": "Organization: OpenJS Foundation", "licenseConcluded": "MIT",
+      "externalRefs": [ { "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/express@4.21.1" } ] },
+    { "SPDXID": "SPDXRef-http-proxy-middleware", "name": "http-proxy-middleware", "versionInfo": "2.0.6", "downloadLocation": "NOASSERTION",
+      "supplier": "Organization: chimurai", "licenseConcluded": "NOASSERTION", "licenseDeclared": "MIT",
+      "externalRefs": [ { "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/http-proxy-middleware@2.0.6" } ] },
+    { "SPDXID": "SPDXRef-prom-client", "name": "prom-client", "versionInfo": "15.1.3", "downloadLocation": "NOASSERTION",
+      "supplier": "Organization: siimon", "licenseConcluded": "Apache-2.0 OR GPL-3.0-only",
+      "externalRefs": [ { "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/prom-client@15.1.3" } ] },
+    { "SPDXID": "SPDXRef-helmet", "name": "helmet", "versionInfo": "8.0.0", "downloadLocation": "NOASSERTION",
+      "supplier": "Organization: helmetjs", "licenseConcluded": "NOASSERTION",
+      "externalRefs": [ { "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/helmet@8.0.0" } ] },
+    { "SPDXID": "SPDXRef-pino", "name": "pino", "versionInfo": "9.5.0", "downloadLocation": "NOASSERTION",
+      "supplier": "NOASSERTION", "licenseConcluded": "MIT" }
+  ],
+  "relationships": [
+    { "spdxElementId": "SPDXRef-gateway", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-express" }
+  ]
+}
+EOF
+# 'Apache-2.0 OR GPL-3.0-only' passes: Apache-2.0 is allowed
+check "SPDX in the tree: lint accepts it, waiver and licences included" 0 "" -- \
+	"$GOOSEC" lint --no-cache "$spdx_tree"
+check "SPDX in the tree: scanned with its service's waiver" 1 \
+"gateway: http-proxy-middleware@2.0.6: GHSA-c7qv-q95q-8v27 high 7.5, fixed in 2.0.7 (CVE-2024-21536) [waived by security-team until 2027-01-31]
+ledger-api: golang.org/x/net@v0.15.0: GHSA-4374-p667-p6c8 high 7.5, fixed in 0.17.0 (CVE-2023-39325, GO-2023-2102)
+11 components scanned, 2 findings (1 waived), 1 failing at fail-on none: FAIL" \
+	-- "$GOOSEC" scan --tree "$spdx_tree" --now 2026-11-26
+check "SPDX in the tree: build notes the enrichment at the packages" 0 \
+"security/sbom/gateway.spdx.json:21:43: note: component helmet@8.0.0: licenses set to [MIT] [sbom-enriched]
+security/sbom/gateway.spdx.json:24:41: note: component pino@9.5.0: purl set to 'pkg:npm/pino@9.5.0' [sbom-enriched]
+security/sbom/gateway.spdx.json:24:41: note: component pino@9.5.0: supplier set to 'pino' [sbom-enriched]" \
+	-- sh -c "cd '$spdx_tree' && SOURCE_DATE_EPOCH=1795651200 '$GOOSEC' build --no-cache --unsigned -o '$E2E_TMP/spdx-out' . | grep 'gateway.*sbom-enriched'"
+check "SPDX in the tree: written back as SPDX, beside the CycloneDX one" 0 "gateway.spdx.json
+ledger-api.cdx.json" -- ls "$E2E_TMP/spdx-out/security/sbom"
+if command -v jq >/dev/null; then
+	check "SPDX in the tree: the enriched document holds SPDX fields" 0 \
+'"SPDX-2.3"
+["helmet","MIT","Organization: helmetjs",["pkg:npm/helmet@8.0.0"]]
+["pino","MIT","Organization: pino",["pkg:npm/pino@9.5.0"]]' \
+		-- jq -c '.spdxVersion, (.packages[] | select(.name == "helmet" or .name == "pino") | [.name, .licenseConcluded, .supplier, [.externalRefs[].referenceLocator]])' \
+		"$E2E_TMP/spdx-out/security/sbom/gateway.spdx.json"
+fi
+sed -i 's|"licenseConcluded": "Apache-2.0 OR GPL-3.0-only"|"licenseConcluded": "(Apache-2.0 AND SSPL-1.0) OR AGPL-3.0-or-later"|; s|"supplier": "Organization: chimurai"|"supplier": "chimurai"|' \
+	"$spdx_tree/security/sbom/gateway.spdx.json"
+check "SPDX in the tree: its schema and the licence policy, with positions" 1 \
+"security/sbom/gateway.spdx.json:16:19: error: 'chimurai' does not match pattern '^(NOASSERTION|(Person|Organization): .+)\$' [schema-pattern]
+security/sbom/gateway.spdx.json:19:80: error: component 'prom-client@15.1.3' has licence '(Apache-2.0 AND SSPL-1.0) OR AGPL-3.0-or-later': every choice it offers needs a denied licence: 'SSPL-1.0', 'AGPL-3.0-or-later' [sbom-license-denied]
+  security/sbom/enrichment.yaml:34:44: note: denied here
+  security/sbom/enrichment.yaml:34:25: note: denied here" \
+	-- bash -c "set -o pipefail; cd '$spdx_tree' && '$GOOSEC' lint --no-cache . | grep -v -e '^ *[0-9]* |' -e '^ *|'"
 
 finish
