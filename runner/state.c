@@ -72,6 +72,28 @@ static json_t *empty_registry(void)
 	return json_pack("{s:n,s:{}}", "project", "stages");
 }
 
+/* Why a parsed registry cannot be used, or NULL: every stage needs the generation and release
+ * goose-run wrote (a damaged entry must not read as generation 0, nor export a state goosec
+ * build --state-from refuses). */
+static const char *registry_damage(const json_t *root)
+{
+	const json_t *stages = json_object_get(root, "stages");
+	if (!json_is_object(stages))
+		return "no 'stages' object";
+	const char *name;
+	const json_t *entry;
+	json_object_foreach((json_t *)stages, name, entry) {
+		const json_t *generation = json_object_get(entry, "generation");
+		const json_t *digest = json_object_get(entry, "release_digest");
+		const json_t *version = json_object_get(entry, "release_version");
+		if (!json_is_object(entry) || !json_is_integer(generation) || json_integer_value(generation) < 0 ||
+		    (digest && !json_is_string(digest) && !json_is_null(digest)) ||
+		    (version && !json_is_string(version) && !json_is_null(version)))
+			return "a stage needs a generation >= 0 and a release digest and version that are strings or null";
+	}
+	return NULL;
+}
+
 int state_dir_open(struct state_dir *state, const char *path, bool create, char **error)
 {
 	state_dir_release(state);
@@ -97,8 +119,9 @@ int state_dir_open(struct state_dir *state, const char *path, bool create, char 
 	json_t *root = NULL;
 	bool parsed = canonical_json_parse_canonical(data, length, &root, &reason);
 	free(data);
-	if (!parsed || !json_is_object(json_object_get(root, "stages"))) {
-		*error = xasprintf("stage registry '%s' is damaged: %s", registry_path, reason ? reason : "no 'stages' object");
+	const char *damage = parsed ? registry_damage(root) : NULL;
+	if (!parsed || damage) {
+		*error = xasprintf("stage registry '%s' is damaged: %s", registry_path, reason ? reason : damage);
 		free(reason);
 		free(registry_path);
 		json_decref(root);
