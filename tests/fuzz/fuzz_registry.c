@@ -1,6 +1,7 @@
 /* libFuzzer entry for goose-run's stage registry reader (runner/state.c): the input is written as
  * STATE/stages.json and the state directory opened. A registry is refused with a message, or
- * read; then every stage lookup works, `goose-run status --json` is built from it, and that
+ * read; then every stage is an object with an integer generation (a damaged entry must not read
+ * as generation 0), every stage lookup works, `goose-run status --json` is built from it, and that
  * export is what `goosec build --state-from` accepts (a generation >= 0 and a release digest
  * that is a string or null per stage), and saving the registry and opening it again reads the
  * same stages back. */
@@ -79,8 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *name;
 	json_t *entry;
 	json_object_foreach(json_object_get(state.registry, "stages"), name, entry) {
-		if (state_stage(&state, name, false) != entry)
-			abort();
+		if (state_stage(&state, name, false) != entry || !json_is_object(entry) ||
+		    !json_is_integer(json_object_get(entry, "generation")))
+			abort(); /* a damaged entry would read as generation 0 */
 		state_stage_release_digest(&state, name);
 		state_stage_release_version(&state, name);
 		if (state_stage_generation(&state, name) < 0)
