@@ -300,8 +300,9 @@ enum steps_outcome steps_http_check(struct steps_context *context, const json_t 
 	long long attempt;
 	for (attempt = 1; attempt <= attempts; attempt++) {
 		if (attempt > 1 && backoff_ms > 0) {
-			/* doubling backoff, capped */
-			long long pause_ms = backoff_ms << (attempt - 2 > 10 ? 10 : attempt - 2);
+			/* doubling backoff, capped (before shifting: a plan's backoff_ms may be any integer) */
+			long long pause_ms = backoff_ms > HTTP_MAX_BACKOFF_MS ? HTTP_MAX_BACKOFF_MS
+									    : backoff_ms << (attempt - 2 > 10 ? 10 : attempt - 2);
 			if (pause_ms > HTTP_MAX_BACKOFF_MS)
 				pause_ms = HTTP_MAX_BACKOFF_MS;
 			struct timespec pause = { (time_t)(pause_ms / 1000), (long)(pause_ms % 1000) * 1000000 };
