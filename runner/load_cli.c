@@ -24,7 +24,7 @@
 const char load_cli_help_text[] =
 	"  load URL [--rate N [--ramp-to N] | --max] [--connections C] [--threads T] [--duration D]\n"
 	"       [--method M] [--header 'Name: value']... [--body FILE] [--timeout D] [--json] [--no-progress]\n"
-	"       [--cacert FILE | --insecure] [--prometheus URL [--target-selector '{job=\"x\"}']]\n"
+	"       [--cacert FILE | --insecure] [--prometheus URL [--target-selector '{job=\"x\"}']] [--series-points N]\n"
 	"                                      HTTP load on URL: achieved req/s, errors, latency percentiles;\n"
 	"                                      ${request.sequence} in the URL, a header or the body becomes\n"
 	"                                      each request's number (19 digits, unique over the run);\n"
@@ -32,7 +32,8 @@ const char load_cli_help_text[] =
 	"                                      --rate times each request from its intended send (exit 1 on errors);\n"
 	"                                      a live line per second on stderr when it is a terminal;\n"
 	"                                      --prometheus adds the target's CPU and memory over the run\n"
-	"                                      (default selector {instance=\"HOST:PORT\"} of URL)\n";
+	"                                      (default selector {instance=\"HOST:PORT\"} of URL);\n"
+	"                                      the per-second series merges neighbours beyond N points (2048)\n";
 
 struct load_options {
 	const char *url;
@@ -40,7 +41,7 @@ struct load_options {
 	bool max, json, has_ramp, no_progress, insecure;
 	const char *ca_file;
 	const char *prometheus, *target_selector;
-	unsigned connections, threads;
+	unsigned connections, threads, series_points;
 	int64_t duration_ns, timeout_ns;
 	const char *method;
 	const char **headers;
@@ -124,6 +125,9 @@ static int parse_options(struct load_options *options, int argc, char **argv)
 		} else if (strcmp(arg, "--timeout") == 0 && has_value) {
 			if (loadgen_parse_duration(argv[++i], &options->timeout_ns) != 0 || options->timeout_ns <= 0)
 				return usage_error("--timeout needs a duration such as 500ms or 5s, not '%s'", argv[i]);
+		} else if (strcmp(arg, "--series-points") == 0 && has_value) {
+			if (parse_count(argv[++i], 1000000, &options->series_points) != 0 || options->series_points < 2)
+				return usage_error("--series-points needs a count from 2 to 1000000, not '%s'", argv[i]);
 		} else if (strcmp(arg, "--method") == 0 && has_value) {
 			options->method = argv[++i];
 		} else if (strcmp(arg, "--header") == 0 && has_value) {
@@ -348,7 +352,8 @@ int load_cli_main(int argc, char **argv)
 	struct loadgen_stage stage = {.duration_ns = options.duration_ns, .target_rate = options.has_ramp ? options.ramp_to : options.rate};
 	struct loadgen_config config = {.requests = &request, .request_count = 1, .duration_ns = options.duration_ns,
 					.connections = options.connections, .timeout_ns = options.timeout_ns,
-					.late_threshold_ns = 1000000, .stop = &load_cli_stop};
+					.late_threshold_ns = 1000000, .stop = &load_cli_stop,
+					.series_max_points = options.series_points};
 	if (options.rate > 0) {
 		config.executor = options.has_ramp ? LOADGEN_RAMPING_RATE : LOADGEN_CONSTANT_RATE;
 		config.schedule.start_rate = options.rate;

@@ -723,27 +723,34 @@ void loadgen_series_append(struct loadgen_result *result, const struct loadgen_s
 		max_points = 2;
 	if (result->series_resolution_s < 1)
 		result->series_resolution_s = 1;
-	if (result->series_count) {
-		struct loadgen_series_point *last = &result->series[result->series_count - 1];
-		if (last->span_s < result->series_resolution_s) {
-			merge_points(last, point);
+	if (result->series_count && result->series[result->series_count - 1].span_s < result->series_resolution_s) {
+		merge_points(&result->series[result->series_count - 1], point);
+		return;
+	}
+	if (result->series_count >= max_points) {
+		/* full: pairs become one point each, the resolution doubles, and the new second goes
+		 * into the last point if that one is not yet as wide */
+		size_t kept = 0;
+		for (size_t i = 0; i < result->series_count; i += 2) {
+			result->series[kept] = result->series[i];
+			if (i + 1 < result->series_count)
+				merge_points(&result->series[kept], &result->series[i + 1]);
+			kept++;
+		}
+		result->series_count = kept;
+		result->series_resolution_s *= 2;
+		if (result->series[kept - 1].span_s < result->series_resolution_s) {
+			merge_points(&result->series[kept - 1], point);
 			return;
 		}
 	}
-	ALLOC_GROW(result->series, result->series_count + 1, result->series_alloc);
-	result->series[result->series_count++] = *point;
-	if (result->series_count < max_points)
-		return;
-	/* full: pairs become one point each, and the resolution doubles */
-	size_t kept = 0;
-	for (size_t i = 0; i < result->series_count; i += 2) {
-		result->series[kept] = result->series[i];
-		if (i + 1 < result->series_count)
-			merge_points(&result->series[kept], &result->series[i + 1]);
-		kept++;
+	if (result->series_count == result->series_alloc) {
+		/* grows to the bound at most: a long run's series never takes more than max_points */
+		size_t grown = result->series_alloc ? result->series_alloc * 2 : 64;
+		result->series_alloc = grown < max_points ? grown : max_points;
+		result->series = xrealloc(result->series, result->series_alloc * sizeof(*result->series));
 	}
-	result->series_count = kept;
-	result->series_resolution_s *= 2;
+	result->series[result->series_count++] = *point;
 }
 
 static double process_cpu_seconds(void)

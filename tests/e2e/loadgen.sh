@@ -145,6 +145,17 @@ else
 		"$(head -3 "$T/nginx/logs/keys.log")" "$(jq -c '.errors_by_class' <<<"$out")"
 fi
 
+# --series-points: the series merges neighbouring seconds beyond the bound, keeping every response
+out=$("$RUN" load "$URL" --rate 500 --duration 5s --connections 4 --threads 2 --series-points 2 --json)
+if jq -e '(.series | length) == 2 and ([.series[].span_s] == [4, 1]) and ([.series[].responses] | add) == .requests and
+	.requests == 2500 and ([.series[].max_us] | max) == .latency_us.max' <<<"$out" >/dev/null; then
+	pass "--series-points 2: 5 s kept as points of 4 s and 1 s, every response and the max kept"
+else
+	fail "--series-points 2" "$(jq -c '[.requests, .latency_us.max, [.series[] | {second, span_s, responses, max_us}]]' <<<"$out")"
+fi
+check_contains "usage: --series-points 1" 2 "--series-points needs a count from 2 to 1000000, not '1'" -- \
+	"$RUN" load "$URL" --series-points 1
+
 # progress: a live line per second on stderr when it is a terminal (script(1) gives it one),
 # rewritten in place with a carriage return and cleared before the result; nothing otherwise
 if command -v script >/dev/null; then

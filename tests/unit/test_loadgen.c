@@ -719,6 +719,19 @@ START_TEST(series_coarsens_within_bound)
 	ck_assert_uint_eq(result.series_count, SECONDS / 4);
 	ck_assert_uint_le(result.series_alloc, LOADGEN_SERIES_MAX_POINTS);
 	loadgen_result_release(&result);
+
+	/* the smallest bound: a full series merges before the next second goes in, so 5 s in 2
+	 * points are 4 s and 1 s (the last second is not folded into the rest) */
+	memset(&result, 0, sizeof(result));
+	int64_t expected_spans[][2] = {{1, 0}, {1, 1}, {2, 1}, {2, 2}, {4, 1}};
+	for (int64_t second = 0; second < 5; second++) {
+		struct loadgen_series_point point = {.second = second, .span_s = 1, .responses = 1};
+		loadgen_series_append(&result, &point, 2);
+		ck_assert_int_eq(result.series[0].span_s, expected_spans[second][0]);
+		ck_assert_int_eq(result.series_count > 1 ? result.series[1].span_s : 0, expected_spans[second][1]);
+		ck_assert_uint_le(result.series_alloc, 2);
+	}
+	loadgen_result_release(&result);
 }
 END_TEST
 
