@@ -129,11 +129,19 @@ bool evidence_bundle_has(const struct evidence_bundle *bundle, const char *evide
 	return false;
 }
 
+bool evidence_bundle_collected(const struct evidence_bundle *bundle, const char *evidence)
+{
+	for (size_t i = 0; i < bundle->missing_count; i++)
+		if (strcmp(bundle->missing[i].evidence, evidence) == 0)
+			return false;
+	return evidence_bundle_has(bundle, evidence);
+}
+
 bool evidence_control_complete(const struct evidence_bundle *bundle, size_t index)
 {
 	const struct evidence_control *control = &bundle->controls[index];
 	for (size_t i = 0; i < control->evidence_count; i++)
-		if (!evidence_bundle_has(bundle, control->evidence[i]))
+		if (!evidence_bundle_collected(bundle, control->evidence[i]))
 			return false;
 	return true;
 }
@@ -224,7 +232,7 @@ static json_t *coverage_json(const struct evidence_bundle *bundle)
 		const struct evidence_control *control = &bundle->controls[c];
 		json_t *missing = json_array();
 		for (size_t e = 0; e < control->evidence_count; e++)
-			if (!evidence_bundle_has(bundle, control->evidence[e]))
+			if (!evidence_bundle_collected(bundle, control->evidence[e]))
 				json_array_append_new(missing, json_string(control->evidence[e]));
 		json_array_append_new(controls,
 				      json_pack("{s:b,s:o,s:s,s:o}", "complete", json_array_size(missing) == 0, "evidence",
@@ -690,7 +698,7 @@ void evidence_bundle_render(const struct evidence_bundle *bundle, struct strbuf 
 		bool done = evidence_control_complete(bundle, c);
 		strbuf_addf(out, "  %-8s %s", control->id, done ? "complete" : "INCOMPLETE, missing");
 		for (size_t e = 0; !done && e < control->evidence_count; e++)
-			if (!evidence_bundle_has(bundle, control->evidence[e]))
+			if (!evidence_bundle_collected(bundle, control->evidence[e]))
 				strbuf_addf(out, " %s", control->evidence[e]);
 		strbuf_addch(out, '\n');
 	}
@@ -712,10 +720,10 @@ void evidence_bundle_render(const struct evidence_bundle *bundle, struct strbuf 
 
 /* ---- collection ---- */
 
-static char *substitute(const char *pattern, const struct evidence_sources *sources, bool any_run)
+static char *substitute(const char *pattern, const struct evidence_sources *sources, bool any_run, const char *service)
 {
 	static const char *const names[] = { "{run}", "{stage}", "{service}", "{release}" };
-	const char *values[] = { any_run ? NULL : sources->run_id, sources->stage, NULL, sources->release };
+	const char *values[] = { any_run ? NULL : sources->run_id, sources->stage, service, sources->release };
 	struct strbuf out;
 	strbuf_init(&out);
 	for (const char *c = pattern; *c;) {
@@ -857,14 +865,15 @@ static json_t *snapshot_index_entry(const json_t *detail)
 	return found;
 }
 
-/* from: step — the done records of the steps whose action is `action`, and their files. */
-static int collect_step(struct evidence_bundle *bundle, const char *evidence, const char *action,
-			const struct evidence_sources *sources, char **error)
+/* The done records of the steps of `journal` whose action is `action`, as items named
+ * "EVIDENCE/<prefix><step>.json" and sourced "<source_prefix>step:<step>". */
+static int collect_step_records(struct evidence_bundle *bundle, const char *evidence, const char *action,
+				const json_t *journal, const char *prefix, const char *source_prefix)
 {
 	int added = 0;
 	size_t index;
 	const json_t *record;
-	json_array_foreach(sources->journal_records, index, record) {
+	json_array_foreach(journal, index, record) {
 		if (strcmp(record_kind(record), "intent") != 0 || !member_string(record, "step"))
 			continue;
 		const char *action_name = member_string(json_object_get(record, "detail"), "action");
@@ -874,15 +883,15 @@ static int collect_step(struct evidence_bundle *bundle, const char *evidence, co
 		const json_t *done = NULL;
 		size_t other;
 		const json_t *candidate;
-		json_array_foreach(sources->journal_records, other, candidate)
+		json_array_foreach(journal, other, candidate)
 			if (strcmp(record_kind(candidate), "done") == 0 && member_string(candidate, "step") &&
 			    strcmp(member_string(candidate, "step"), step) == 0)
 				done = candidate;
 		if (!done)
 			continue;
-		char *name = xasprintf("%s/%s.json", evidence, step);
+		char *name = xasprintf("%s/%s%s.json", evidence, prefix, step);
 		if (!find_item(bundle, name)) {
-			char *source = xasprintf("step:%s", step);
+			char *source = xasprintf("%sstep:%s", source_prefix, step);
 			json_t *item = json_pack("{s:s,s:s,s:O?,s:O?}", "action", action, "step", step, "detail",
 						 json_object_get(done, "detail"), "time", json_object_get(done, "time"));
 			json_t *entry = snapshot_index_entry(json_object_get(done, "detail"));
@@ -893,6 +902,21 @@ static int collect_step(struct evidence_bundle *bundle, const char *evidence, co
 			added++;
 		}
 		free(name);
+	}
+	return added;
+}
+
+/* from: step — the done records of the steps whose action is `action`, and their files; a
+ * restore the run did not take is the one of the stage's last rollback drill. */
+static int collect_step(struct evidence_bundle *bundle, const char *evidence, const char *action,
+			const struct evidence_sources *sources, char **error)
+{
+	int added = collect_step_records(bundle, evidence, action, sources->journal_records, "", "");
+	if (added == 0 && strcmp(action, "snapshot.restore") == 0 && sources->drill_journal_records) {
+		char *source_prefix = xasprintf("drill:%s/", sources->drill_run_id ? sources->drill_run_id : "?");
+		added = collect_step_records(bundle, evidence, action, sources->drill_journal_records, "drill-",
+					     source_prefix);
+		free(source_prefix);
 	}
 	/* files a step leaves in the run directory: the scan result of sbom.scan */
 	if (sources->run_dir && strcmp(action, "sbom.scan") == 0) {
@@ -930,6 +954,29 @@ static int collect_approvals(struct evidence_bundle *bundle, const char *evidenc
 	add_json_item(bundle, evidence, name, "journal:approval", json_pack("{s:o}", "approvals", approvals));
 	free(name);
 	return 1;
+}
+
+/* from: build, file or report — the files `path` matches under `base` ({service} standing for
+ * `service`, any when NULL); a {run} path the run has none for takes the newest run's. The
+ * number found (0 with *reason set), or -1 with *error. */
+static int collect_path(struct evidence_bundle *bundle, const char *evidence, const char *from, const char *base,
+			const char *path, const struct evidence_sources *sources, const char *service, char **reason,
+			char **error)
+{
+	char *pattern = substitute(path, sources, false, service);
+	bool per_run = strstr(path, "{run}") != NULL;
+	int found = per_run && !sources->run_id ? 0 : evidence_collect_glob(bundle, evidence, from, base, pattern, error);
+	if (found == 0 && per_run) {
+		/* a promotion's run is not the load test's: the newest report stands in */
+		char *any = substitute(path, sources, true, service);
+		found = collect_latest_run(bundle, evidence, base, any, error);
+		free(any);
+	}
+	if (found == 0)
+		*reason = service ? xasprintf("nothing matches '%s' in '%s' for service '%s'", pattern, base, service)
+				  : xasprintf("nothing matches '%s' in '%s'", pattern, base);
+	free(pattern);
+	return found;
 }
 
 int evidence_collect(struct evidence_bundle *bundle, const json_t *rules, const struct evidence_sources *sources,
@@ -979,24 +1026,31 @@ int evidence_collect(struct evidence_bundle *bundle, const json_t *rules, const 
 			}
 		} else if (strcmp(from, "step") == 0 && step) {
 			found = collect_step(bundle, evidence, step, sources, error);
-			if (found == 0)
+			if (found == 0 && strcmp(step, "snapshot.restore") == 0 && sources->drill_journal_records)
+				reason = xasprintf("no '%s' step finished in the run, nor in the stage's last rollback drill "
+						   "(run %s)",
+						   step, sources->drill_run_id ? sources->drill_run_id : "?");
+			else if (found == 0)
 				reason = sources->journal_records ? xasprintf("no '%s' step finished in the run", step)
 								  : xstrdup("no run journal");
 		} else if ((strcmp(from, "build") == 0 || strcmp(from, "file") == 0 || strcmp(from, "report") == 0) && path) {
-			bool is_build = strcmp(from, "build") == 0;
-			const char *base = is_build ? build : root;
-			char *pattern = substitute(path, sources, false);
-			bool per_run = strstr(path, "{run}") != NULL;
-			found = per_run && !sources->run_id ? 0 : evidence_collect_glob(bundle, evidence, from, base, pattern, error);
-			if (found == 0 && per_run) {
-				/* a promotion's run is not the load test's: the newest report stands in */
-				char *any = substitute(path, sources, true);
-				found = collect_latest_run(bundle, evidence, base, any, error);
-				free(any);
+			const char *base = strcmp(from, "build") == 0 ? build : root;
+			if (strstr(path, "{service}") && sources->services) {
+				/* once per service: each one's file is a piece of this evidence */
+				for (size_t i = 0; i < sources->service_count && found >= 0; i++) {
+					char *service_reason = NULL;
+					int one = collect_path(bundle, evidence, from, base, path, sources, sources->services[i],
+							       &service_reason, error);
+					if (one == 0)
+						evidence_bundle_add_missing(bundle, evidence, service_reason);
+					free(service_reason);
+					found = one < 0 ? -1 : found + one;
+				}
+				if (found == 0 && !sources->service_count)
+					reason = xstrdup("no service to collect it for");
+			} else {
+				found = collect_path(bundle, evidence, from, base, path, sources, NULL, &reason, error);
 			}
-			if (found == 0)
-				reason = xasprintf("nothing matches '%s' in '%s'", pattern, base);
-			free(pattern);
 		} else {
 			reason = xasprintf("unknown source '%s'", from);
 		}

@@ -97,7 +97,11 @@ void evidence_bundle_add_missing(struct evidence_bundle *bundle, const char *evi
 /* Whether the bundle holds at least one item of `evidence`. */
 bool evidence_bundle_has(const struct evidence_bundle *bundle, const char *evidence);
 
-/* Whether every evidence control `index` needs is in the bundle. */
+/* Whether `evidence` was collected whole: the bundle holds an item of it and no part of it
+ * is recorded missing (a {service} path found for some services but not all is not whole). */
+bool evidence_bundle_collected(const struct evidence_bundle *bundle, const char *evidence);
+
+/* Whether every evidence control `index` needs is collected whole. */
 bool evidence_control_complete(const struct evidence_bundle *bundle, size_t index);
 
 /* True when every control is complete. */
@@ -150,12 +154,23 @@ struct evidence_sources {
 	const char *plan_source;        /* where the plan came from, for the item's source */
 	const json_t *journal_records;  /* the run's journal records (array), or NULL */
 	const char *run_id, *stage, *release; /* placeholders {run}, {stage}, {release}; NULL: any */
+	/* {service}: the path is collected once per service named here, and a service it finds
+	 * nothing for is missing evidence; NULL (no list known): any file matches */
+	const char *const *services;
+	size_t service_count;
+	/* the stage's last successful rollback drill, where a step this run did not take is looked
+	 * for (snapshot.restore: the restore a promotion proves by the drill); NULL: none */
+	const json_t *drill_journal_records;
+	const char *drill_run_id;
 };
 
 /* Collects every item of `rules` ({NAME: {from, step?, path?}}) that a control of the bundle
  * needs (all of them when the bundle has no controls) into the bundle; what cannot be found is
- * noted with evidence_bundle_add_missing. Returns 0, or -1 with `*error` when a file that
- * exists cannot be read (missing evidence is not an error). */
+ * noted with evidence_bundle_add_missing (per service for a {service} path). A `step` rule
+ * finds the done records of that action in the run's journal; for snapshot.restore, when the
+ * run took none, in the journal of the stage's last rollback drill (items named
+ * "EVIDENCE/drill-<step>.json", sourced "drill:<run id>/step:<step>"). Returns 0, or -1 with
+ * `*error` when a file that exists cannot be read (missing evidence is not an error). */
 int evidence_collect(struct evidence_bundle *bundle, const json_t *rules, const struct evidence_sources *sources,
 		     char **error);
 

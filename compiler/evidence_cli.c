@@ -313,6 +313,32 @@ static int load_tree(const char *root, struct project *project, struct analysis 
 	return status;
 }
 
+/* The services {service} stands for: the stage's own list when it has one, else every service
+ * of goose.yaml (in its order). The array is the caller's to free, the names the model's. */
+static const char **evidence_services(const struct model *model, const char *stage, size_t *count)
+{
+	*count = 0;
+	for (size_t s = 0; stage && s < model->stage_count; s++) {
+		const struct model_stage *candidate = &model->stages[s];
+		if (!candidate->name.text || strcmp(candidate->name.text, stage) != 0 || !candidate->services.count)
+			continue;
+		const char **names = xcalloc(candidate->services.count + 1, sizeof(*names));
+		for (size_t i = 0; i < candidate->services.count; i++)
+			if (candidate->services.items[i].text)
+				names[(*count)++] = candidate->services.items[i].text;
+		return names;
+	}
+	size_t total = 0;
+	for (size_t p = 0; p < model->project_count; p++)
+		total += model->projects[p].service_count;
+	const char **names = xcalloc(total + 1, sizeof(*names));
+	for (size_t p = 0; p < model->project_count; p++)
+		for (size_t i = 0; i < model->projects[p].service_count; i++)
+			if (model->projects[p].services[i].name.text)
+				names[(*count)++] = model->projects[p].services[i].name.text;
+	return names;
+}
+
 static void add_template(struct evidence_bundle *bundle, const struct model *model, json_t *rules)
 {
 	for (size_t i = 0; i < model->evidence_template_count; i++) {
@@ -461,7 +487,11 @@ static int collect(const struct collect_options *options)
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	bundle.created = epoch && *epoch ? (int64_t)strtoll(epoch, NULL, 10) : (int64_t)time(NULL);
 
+	size_t service_count = 0;
+	const char **services = evidence_services(model, bundle.stage, &service_count);
 	struct evidence_sources sources = {
+		.services = services,
+		.service_count = service_count,
 		.tree_root = root,
 		.build_dir = build_dir,
 		.run_dir = options->run_dir,
@@ -472,7 +502,9 @@ static int collect(const struct collect_options *options)
 		.run_id = bundle.run_id,
 		.stage = bundle.stage,
 	};
-	if (evidence_collect(&bundle, rules, &sources, &error) != 0) {
+	int collected = evidence_collect(&bundle, rules, &sources, &error);
+	free(services);
+	if (collected != 0) {
 		fprintf(stderr, "goosec: evidence collect: %s\n", error);
 		goto out;
 	}
@@ -483,14 +515,20 @@ static int collect(const struct collect_options *options)
 			continue;
 		const struct evidence_control *control = &bundle.controls[c];
 		for (size_t e = 0; e < control->evidence_count; e++) {
-			if (evidence_bundle_has(&bundle, control->evidence[e]))
+			if (evidence_bundle_collected(&bundle, control->evidence[e]))
 				continue;
-			const char *reason = "not collected";
-			for (size_t m = 0; m < bundle.missing_count; m++)
-				if (strcmp(bundle.missing[m].evidence, control->evidence[e]) == 0)
-					reason = bundle.missing[m].reason;
-			printf("%s: %s: control %s lacks evidence '%s': %s [evidence-incomplete]\n", out_path,
-			       options->require_complete ? "error" : "warning", control->id, control->evidence[e], reason);
+			bool named = false; /* one line per reason: a {service} path has one per service */
+			for (size_t m = 0; m < bundle.missing_count; m++) {
+				if (strcmp(bundle.missing[m].evidence, control->evidence[e]) != 0)
+					continue;
+				printf("%s: %s: control %s lacks evidence '%s': %s [evidence-incomplete]\n", out_path,
+				       options->require_complete ? "error" : "warning", control->id, control->evidence[e],
+				       bundle.missing[m].reason);
+				named = true;
+			}
+			if (!named)
+				printf("%s: %s: control %s lacks evidence '%s': not collected [evidence-incomplete]\n", out_path,
+				       options->require_complete ? "error" : "warning", control->id, control->evidence[e]);
 		}
 	}
 	if (!complete && options->require_complete) {

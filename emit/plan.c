@@ -632,6 +632,12 @@ static json_t *evidence_args(struct plan_builder *builder, const char *workflow,
 		}
 	}
 	json_object_set_new(args, "items", items);
+	/* what {service} stands for in collection paths: the stage's services, else all of them */
+	json_t *services = string_list(&stage->services);
+	for (size_t p = 0; !stage->services.count && p < model->project_count; p++)
+		for (size_t i = 0; i < model->projects[p].service_count; i++)
+			json_array_append_new(services, json_string(model->projects[p].services[i].name.text));
+	json_object_set_new(args, "services", services);
 	const char *signing_key = model->project_count ? model->projects[0].signing_evidence.text : NULL;
 	json_object_set_new(args, "signing_key", signing_key ? json_string(signing_key) : json_null());
 	const char *output = model->project_count && model->projects[0].output ? model->projects[0].output : "build";

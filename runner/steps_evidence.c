@@ -23,9 +23,23 @@ static enum steps_outcome fail(char **error, char *message)
 	return STEPS_FAILED;
 }
 
+/* The name a key file carries: "audit-2026q4" for ".../audit-2026q4.key" (what `goosec keygen
+ * --name` writes), or NULL when the file name does not end in ".key". Caller frees. */
+static char *key_file_name(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t length = strlen(base);
+	if (length <= 4 || strcmp(base + length - 4, ".key") != 0)
+		return NULL;
+	return xstrndup(base, length - 4);
+}
+
 /* The evidence key, or none for an unsigned plan the operator allowed (--allow-unsigned: the
- * runner only runs an unsigned plan then). A signed plan never gets an unsigned bundle. */
-static int load_key(struct steps_context *context, struct signing_key *key, bool *has_key, char **error)
+ * runner only runs an unsigned plan then). A signed plan never gets an unsigned bundle. When
+ * the plan names the evidence key (goose.yaml's signing.evidence, args.signing_key) and the key
+ * file carries a name, they must agree, as goosec checks --sign-key-name for plans. */
+static int load_key(struct steps_context *context, const json_t *args, struct signing_key *key, bool *has_key,
+		    char **error)
 {
 	*has_key = false;
 	if (!context->evidence_key_path) {
@@ -35,6 +49,16 @@ static int load_key(struct steps_context *context, struct signing_key *key, bool
 				 "GOOSE_EVIDENCE_KEY_FILE");
 		return -1;
 	}
+	const char *expected = json_string_value(json_object_get(args, "signing_key"));
+	char *name = key_file_name(context->evidence_key_path);
+	if (expected && name && strcmp(expected, name) != 0) {
+		*error = xasprintf("the evidence key '%s' is named '%s' but the plan signs evidence with '%s' (goose.yaml "
+				   "signing.evidence): pass that key with --evidence-key",
+				   context->evidence_key_path, name, expected);
+		free(name);
+		return -1;
+	}
+	free(name);
 	char *pem;
 	size_t length;
 	if (read_file_bytes(context->evidence_key_path, 1 << 16, &pem, &length) != 0) {
@@ -173,7 +197,32 @@ out:
 	return outcome;
 }
 
-/* Promotion shape {framework, controls, items:{NAME:{from,...}}, stage, build_dir, retention}. */
+/* The journal of the stage's last successful rollback (the registry's last_rollback {plan,
+ * run}), read and verified into *drill: its run id, or NULL when there is none. A drill whose
+ * journal cannot be read is noted in the detail and not used. */
+static const char *load_drill(struct steps_context *context, const char *stage, struct journal *drill, json_t *detail)
+{
+	const json_t *record = json_object_get(state_stage(context->state, stage, false), "last_rollback");
+	const char *plan = json_string_value(json_object_get(record, "plan"));
+	const char *run = json_string_value(json_object_get(record, "run"));
+	if (!plan || !run || strncmp(plan, "sha256:", 7) != 0 || !plan_format_is_plain_name(plan + 7))
+		return NULL;
+	char *relative = xasprintf("runs/%s/journal", plan + 7);
+	char *path = state_path(context->state, relative);
+	char *error = NULL;
+	const char *found = NULL;
+	if (journal_load(drill, path, plan, &error) == 0)
+		found = run;
+	else
+		json_object_set_new(detail, "drill", json_pack("{s:s,s:s}", "run", run, "journal_error", error ? error : "?"));
+	free(error);
+	free(path);
+	free(relative);
+	return found;
+}
+
+/* Promotion shape {framework, controls, items:{NAME:{from,...}}, stage, build_dir, retention,
+ * services, signing_key}. */
 static enum steps_outcome collect_run(struct steps_context *context, const json_t *args, const struct signing_key *key,
 				      json_t *detail, char **error)
 {
@@ -205,7 +254,27 @@ static enum steps_outcome collect_run(struct steps_context *context, const json_
 	/* {release}: a promotion collects before its swap, so the release is the source stage's */
 	const char *from_stage = json_string_value(json_object_get(context->plan->payload, "from_stage"));
 	const char *release = state_stage_release_version(context->state, from_stage ? from_stage : stage);
+	/* {service}: the services the plan names for the stage (plans built before list none: any) */
+	const json_t *service_list = json_object_get(args, "services");
+	size_t service_count = json_array_size(service_list);
+	const char **services = json_is_array(service_list) ? xcalloc(service_count + 1, sizeof(*services)) : NULL;
+	for (size_t i = 0; services && i < service_count; i++) {
+		const char *service = json_string_value(json_array_get(service_list, i));
+		if (!service || !plan_format_is_plain_name(service)) {
+			free(services);
+			evidence_bundle_release(&bundle);
+			return fail(error, xasprintf("evidence.collect: services[%zu] is not a plain service name", i));
+		}
+		services[i] = service;
+	}
+	struct journal drill;
+	journal_init(&drill);
+	const char *drill_run_id = load_drill(context, stage, &drill, detail);
 	struct evidence_sources sources = {
+		.services = services,
+		.service_count = service_count,
+		.drill_journal_records = drill_run_id ? drill.records : NULL,
+		.drill_run_id = drill_run_id,
 		.tree_root = context->root,
 		.build_dir = build_dir,
 		.run_dir = context->run_dir,
@@ -241,6 +310,8 @@ out:
 	free(relative);
 	free(plan_source);
 	free(build_dir);
+	free(services);
+	journal_release(&drill);
 	evidence_bundle_release(&bundle);
 	return outcome;
 }
@@ -250,7 +321,7 @@ enum steps_outcome steps_evidence_collect(struct steps_context *context, const j
 	struct signing_key key;
 	signing_key_init(&key);
 	bool has_key;
-	if (load_key(context, &key, &has_key, error) != 0)
+	if (load_key(context, args, &key, &has_key, error) != 0)
 		return STEPS_FAILED;
 	if (!has_key)
 		json_object_set_new(detail, "unsigned", json_true());

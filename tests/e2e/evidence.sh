@@ -3,7 +3,8 @@
 # every kind of tampering refused with its exact reason; the DSSE signature checked by openssl
 # over the PAE bytes; the evidence.collect step inside real goose-run plan runs (a promotion's
 # bundle, a load-test report folder stored with retention, no key refused); the rollback_tested
-# gate failing without a drill, passing after one, failing once the drill is too old.
+# gate failing without a drill, passing after one, failing once the drill is too old; a promotion
+# proving its restore by the stage's last drill, {service} paths per service, the evidence key's name.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/runner-lib.bash"
 trap 'rm -rf "$E2E_TMP"' EXIT
@@ -354,5 +355,84 @@ check_contains "after a drill the gate passes" 0 \
 check_contains "a drill older than the gate's window fails it" 3 \
 	"gate rollback_tested: FAILED: the last successful rollback of stage 'compliance' was 15 days ago, the gate wants one within 14 days" -- \
 	run_with "$work-late" apply "$E2E_TMP/gated-promote.plan" --now "$((NOW + 15 * 86400 + 10))"
+
+# ---- restore evidence from the last rollback drill, {service} per service, the key's name ----
+
+# A promotion proves A1.2 with the stage's last rollback drill: the restore step of that run,
+# found through the registry's last_rollback record.
+snap_first='{"id":"snapshot","phase":"snapshot","action":"snapshot.create","title":"recovery point","args":{"stage":"compliance","state_dir":".goose/stages/compliance","purpose":"recovery","store":".goose/snapshots","include":[],"exclude":[],"retention":{"keep_last":5,"max_age_ms":null},"key_id":"test","checks":[{"check":"integrity"}]}}'
+plan_file snapshot-promote promote '{}' "[$validate,$snap_first,$promote]"
+restore='[{"id":"restore","phase":"restore","action":"snapshot.restore","title":"restore the previous snapshot","args":{"stage":"compliance","state_dir":".goose/stages/compliance","store":".goose/snapshots","select":"latest-before-current-release","checks":[{"check":"integrity"},{"check":"require_files","files":["version.json"]}]}}]'
+plan_file restore-drill rollback '{}' "$restore"
+drill_evidence='{"id":"evidence","phase":"evidence","action":"evidence.collect","title":"evidence","args":{"workflow":"promote","stage":"compliance","framework":"Test framework",
+ "controls":[{"id":"A1.2","evidence":["snapshot-manifest","restore-validation"]},{"id":"CC7.1","evidence":["sbom"]}],
+ "items":{"snapshot-manifest":{"from":"step","step":"snapshot.create"},"restore-validation":{"from":"step","step":"snapshot.restore"},
+  "sbom":{"from":"build","path":"security/sbom/{service}.cdx.json"}},
+ "services":["ledger-api","gateway"],"signing_key":"audit-2026q4","build_dir":"build","retention":null}}'
+plan_file drill-evidence promote '{}' "[$validate,$snapshot,$drill_evidence,$promote]" $((NOW + 86400))
+drill_digest=$("$RUNNER" verify "$E2E_TMP/restore-drill.plan" --trust "$E2E_TMP/keys/runner-test.pub" --now "$NOW" | sed 's/.*digest sha256://')
+evidence_digest=$("$RUNNER" verify "$E2E_TMP/drill-evidence.plan" --trust "$E2E_TMP/keys/runner-test.pub" --now "$NOW" | sed 's/.*digest sha256://')
+drill_run=20261126T000010Z-${drill_digest:0:6}
+
+work=$E2E_TMP/work-restore
+fresh_workdir "$work"
+mkdir -p "$work/build/security/sbom"
+printf '{"bomFormat":"CycloneDX"}' >"$work/build/security/sbom/ledger-api.cdx.json"
+printf '{"bomFormat":"CycloneDX"}' >"$work/build/security/sbom/gateway.cdx.json"
+printf '{"bomFormat":"CycloneDX"}' >"$work/build/security/sbom/stray.cdx.json"
+run_with "$work" apply "$E2E_TMP/snapshot-promote.plan" --now "$NOW" >/dev/null 2>&1
+check_contains "a rollback drill restores the previous snapshot" 0 "applied rollback plan for stage 'compliance'" -- \
+	run_with "$work" apply "$E2E_TMP/restore-drill.plan" --now "$((NOW + 10))"
+check_contains "the registry records the drill's run" 0 "\"run\":\"$drill_run\"" -- cat "$work/.goose/run/stages.json"
+# a key file named otherwise than the plan's evidence key fails the step, before the promotion
+check_contains "an evidence key whose name is not the plan's is refused" 1 \
+	"step 'evidence' failed: the evidence key '$keys/intruder.key' is named 'intruder' but the plan signs evidence with 'audit-2026q4' (goose.yaml signing.evidence): pass that key with --evidence-key" -- \
+	run_with "$work" apply "$E2E_TMP/drill-evidence.plan" --now "$((NOW + 20))" --evidence-key "$keys/intruder.key"
+check_contains "resumed with the named key, the promotion collects its evidence" 0 "applied promote plan for stage 'compliance'" -- \
+	run_with "$work" resume --now "$((NOW + 20))" --evidence-key "$KEY"
+drill_bundle=$work/.goose/run/evidence/compliance/20261126T000020Z-${evidence_digest:0:6}.bundle
+check_contains "A1.2 is complete: the restore evidence is the drill's" 0 "verified: 4 items, 2 of 2 controls complete" -- \
+	"$GOOSEC" evidence verify "$drill_bundle" --trust "$PUB"
+check "the items: the drill's restore, one SBOM per service (no stray file), the run's snapshot" 0 \
+"restore-validation/drill-restore.json from drill:$drill_run/step:restore
+sbom/security/sbom/ledger-api.cdx.json from build:security/sbom/ledger-api.cdx.json
+sbom/security/sbom/gateway.cdx.json from build:security/sbom/gateway.cdx.json
+snapshot-manifest/snapshot.json from step:snapshot" -- \
+	bash -c "'$GOOSEC' evidence show '$drill_bundle' | sed -n 's/^ *[0-9]*\. \([^ ]*\) (.* from \([^ ]*\) for .*/\1 from \2/p'"
+check_contains "the drill's restore detail names the snapshot it restored" 0 '"action":"snapshot.restore","detail":{"restored_to":' -- \
+	sh -c "zstd -dc '$drill_bundle' | grep -F '\"name\":\"restore-validation/drill-restore.json\"' | python3 -c 'import base64,json,sys; print(base64.b64decode(json.load(sys.stdin)[\"content\"]).decode())'"
+
+# a service without its SBOM leaves CC7.1 incomplete even though another service's is there;
+# a key file that carries no name (not NAME.key) is used as given
+rm "$work/build/security/sbom/gateway.cdx.json"
+cp "$KEY" "$E2E_TMP/evidence-key.pem"
+plan_file drill-evidence-2 promote '{}' "[$validate,$snapshot,$drill_evidence,$promote]" $((NOW + 86400 + 1))
+check_contains "a service whose SBOM is missing is named as missing evidence" 0 "applied promote plan for stage 'compliance'" -- \
+	run_with "$work" apply "$E2E_TMP/drill-evidence-2.plan" --now "$((NOW + 30))" --evidence-key "$E2E_TMP/evidence-key.pem"
+check_contains "  ... and its control is incomplete" 0 \
+	"missing sbom: nothing matches 'security/sbom/gateway.cdx.json' in '$work/build' for service 'gateway'" -- \
+	bash -c "'$GOOSEC' evidence show \$(ls -t '$work'/.goose/run/evidence/compliance/*.bundle | head -n 1)"
+
+# a stage whose last rollback took no restore: the reason names the drill
+work=$E2E_TMP/work-no-restore
+fresh_workdir "$work"
+run_with "$work" apply "$E2E_TMP/first-promote.plan" --now "$NOW" >/dev/null 2>&1
+run_with "$work" apply "$E2E_TMP/rollback-drill.plan" --now "$((NOW + 10))" >/dev/null 2>&1
+monitor_digest=$("$RUNNER" verify "$E2E_TMP/rollback-drill.plan" --trust "$E2E_TMP/keys/runner-test.pub" --now "$NOW" | sed 's/.*digest sha256://')
+run_with "$work" apply "$E2E_TMP/drill-evidence.plan" --now "$((NOW + 20))" --evidence-key "$KEY" >/dev/null 2>&1
+check_contains "a drill without a restore step does not prove A1.2" 0 \
+	"missing restore-validation: no 'snapshot.restore' step finished in the run, nor in the stage's last rollback drill (run 20261126T000010Z-${monitor_digest:0:6})" -- \
+	bash -c "'$GOOSEC' evidence show '$work'/.goose/run/evidence/compliance/*.bundle"
+
+# goosec collect: {service} is each service of goose.yaml, not every file the glob matches
+svc_build=$E2E_TMP/service-build
+cp -r "$build" "$svc_build"
+rm "$svc_build/security/sbom/gateway.cdx.json"
+cp "$svc_build/security/sbom/ledger-api.cdx.json" "$svc_build/security/sbom/retired.cdx.json"
+check_contains "goosec collect names the service whose SBOM is missing" 0 \
+	"warning: control CC7.1 lacks evidence 'sbom': nothing matches 'security/sbom/gateway.cdx.json' in '$svc_build' for service 'gateway' [evidence-incomplete]" -- \
+	"$GOOSEC" evidence collect --tree "$source_root" --build-dir "$svc_build" --out "$E2E_TMP/service.bundle" --sign-key "$KEY"
+check "  ... and collects only the services' SBOMs" 0 "sbom/security/sbom/ledger-api.cdx.json" -- \
+	bash -c "'$GOOSEC' evidence show '$E2E_TMP/service.bundle' | grep -o 'sbom/security/sbom/[^ ]*'"
 
 finish

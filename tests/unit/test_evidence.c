@@ -540,6 +540,107 @@ START_TEST(collect_from_sources)
 }
 END_TEST
 
+START_TEST(collect_per_service_and_from_the_drill)
+{
+	char *root = temporary_directory();
+	write_text(root, "build/sbom/api.cdx.json", "{\"api\":1}");
+	write_text(root, "build/sbom/web.cdx.json", "{\"web\":1}");
+	write_text(root, "build/sbom/retired.cdx.json", "{\"retired\":1}");
+	json_t *rules = json_loads("{\"sbom\":{\"from\":\"build\",\"path\":\"sbom/{service}.cdx.json\"},"
+				   "\"restore\":{\"from\":\"step\",\"step\":\"snapshot.restore\"}}",
+				   0, NULL);
+	/* this run took no restore; the drill did */
+	json_t *journal = json_loads("[{\"kind\":\"begin\",\"seq\":1,\"step\":null,\"time\":10,\"detail\":{}}]", 0, NULL);
+	json_t *drill = json_loads("[{\"kind\":\"intent\",\"seq\":2,\"step\":\"restore\",\"time\":5,"
+				   "\"detail\":{\"action\":\"snapshot.restore\"}},"
+				   "{\"kind\":\"done\",\"seq\":3,\"step\":\"restore\",\"time\":6,\"detail\":{\"snapshot_id\":\"s0\"}}]",
+				   0, NULL);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_ptr_nonnull(journal);
+	ck_assert_ptr_nonnull(drill);
+	char *build = xasprintf("%s/build", root);
+	static const char *const services[] = { "web", "api" };
+	struct evidence_sources sources = {
+		.tree_root = root,
+		.build_dir = build,
+		.journal_records = journal,
+		.services = services,
+		.service_count = 2,
+		.drill_journal_records = drill,
+		.drill_run_id = "20261120T000000Z-dddddd",
+	};
+	struct evidence_bundle bundle;
+	evidence_bundle_init(&bundle);
+	const char *const needs[] = { "sbom", "restore" };
+	evidence_bundle_add_control(&bundle, "A1", needs, 2);
+	char *error = NULL;
+	ck_assert_int_eq(evidence_collect(&bundle, rules, &sources, &error), 0);
+	/* one SBOM per service, in the services' order; the file no service names is left out */
+	ck_assert_uint_eq(bundle.item_count, 3);
+	ck_assert_str_eq(bundle.items[0].name, "sbom/sbom/web.cdx.json");
+	ck_assert_str_eq(bundle.items[1].name, "sbom/sbom/api.cdx.json");
+	ck_assert_str_eq(bundle.items[2].name, "restore/drill-restore.json");
+	ck_assert_str_eq(bundle.items[2].source, "drill:20261120T000000Z-dddddd/step:restore");
+	ck_assert_str_eq(bundle.items[2].content,
+			 "{\"action\":\"snapshot.restore\",\"detail\":{\"snapshot_id\":\"s0\"},\"step\":\"restore\",\"time\":6}");
+	ck_assert_uint_eq(bundle.missing_count, 0);
+	ck_assert(evidence_bundle_complete(&bundle));
+	evidence_bundle_release(&bundle);
+
+	/* a service whose file is missing: its part of the evidence is missing, the control is not
+	 * complete although the other service's file is there; without the drill no restore */
+	static const char *const more[] = { "web", "api", "batch" };
+	sources.services = more;
+	sources.service_count = 3;
+	sources.drill_journal_records = NULL;
+	evidence_bundle_init(&bundle);
+	evidence_bundle_add_control(&bundle, "A1", needs, 2);
+	ck_assert_int_eq(evidence_collect(&bundle, rules, &sources, &error), 0);
+	ck_assert_uint_eq(bundle.item_count, 2);
+	ck_assert_uint_eq(bundle.missing_count, 2);
+	ck_assert_str_eq(bundle.missing[0].evidence, "sbom");
+	char *reason = xasprintf("nothing matches 'sbom/batch.cdx.json' in '%s' for service 'batch'", build);
+	ck_assert_str_eq(bundle.missing[0].reason, reason);
+	free(reason);
+	ck_assert_str_eq(bundle.missing[1].reason, "no 'snapshot.restore' step finished in the run");
+	ck_assert(evidence_bundle_has(&bundle, "sbom"));
+	ck_assert(!evidence_bundle_collected(&bundle, "sbom"));
+	ck_assert(!evidence_control_complete(&bundle, 0));
+	evidence_bundle_release(&bundle);
+
+	/* a drill that took no restore is named in the reason; no services listed: nothing to collect */
+	json_t *no_restore = json_loads("[]", 0, NULL);
+	sources.drill_journal_records = no_restore;
+	sources.service_count = 0;
+	evidence_bundle_init(&bundle);
+	evidence_bundle_add_control(&bundle, "A1", needs, 2);
+	ck_assert_int_eq(evidence_collect(&bundle, rules, &sources, &error), 0);
+	ck_assert_uint_eq(bundle.item_count, 0);
+	ck_assert_uint_eq(bundle.missing_count, 2);
+	ck_assert_str_eq(bundle.missing[0].reason, "no service to collect it for");
+	ck_assert_str_eq(bundle.missing[1].reason, "no 'snapshot.restore' step finished in the run, nor in the stage's last "
+						   "rollback drill (run 20261120T000000Z-dddddd)");
+	evidence_bundle_release(&bundle);
+
+	/* no list of services known: any file matches, as a glob */
+	sources.services = NULL;
+	evidence_bundle_init(&bundle);
+	ck_assert_int_eq(evidence_collect(&bundle, rules, &sources, &error), 0);
+	ck_assert_uint_eq(bundle.item_count, 3);
+	ck_assert_str_eq(bundle.items[0].name, "sbom/sbom/api.cdx.json");
+	ck_assert_str_eq(bundle.items[1].name, "sbom/sbom/retired.cdx.json");
+	evidence_bundle_release(&bundle);
+
+	json_decref(no_restore);
+	free(build);
+	json_decref(rules);
+	json_decref(journal);
+	json_decref(drill);
+	fileio_remove_tree(root);
+	free(root);
+}
+END_TEST
+
 static bool exists(const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name);
@@ -616,6 +717,7 @@ static Suite *evidence_suite(void)
 	suite_add_tcase(suite, bundle);
 	TCase *collection = tcase_create("collection");
 	tcase_add_test(collection, collect_from_sources);
+	tcase_add_test(collection, collect_per_service_and_from_the_drill);
 	tcase_add_test(collection, retention);
 	tcase_add_test(collection, media_types);
 	suite_add_tcase(suite, collection);
