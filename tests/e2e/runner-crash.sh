@@ -101,7 +101,7 @@ if ! stages_start "$tree"; then
 	exit 1
 fi
 stages_point_tree "$tree"
-"$GOOSEC" keygen "$E2E_TMP/evidence" --name evidence >/dev/null
+"$GOOSEC" keygen "$E2E_TMP/evidence" --name audit-2026q4 >/dev/null # the tree's signing.evidence
 env SOURCE_DATE_EPOCH=$((NOW - 60)) "$GOOSEC" build --no-cache --unsigned -o "$E2E_TMP/build" "$tree" >/dev/null 2>&1 ||
 	fail "build the adapted example tree"
 mkdir -p "$E2E_TMP/crash-plans"
@@ -125,7 +125,7 @@ prepare_for() {
 }
 run_built() {
 	(cd "$tree" && "$RUNNER" "$@" --trust "$E2E_TMP/keys/runner-test.pub" --now "$NOW" \
-		--snapshot-key "$E2E_TMP/snapshot.key" --evidence-key "$E2E_TMP/evidence/evidence.key")
+		--snapshot-key "$E2E_TMP/snapshot.key" --evidence-key "$E2E_TMP/evidence/audit-2026q4.key")
 }
 built_state() {
 	(cd "$tree" && "$RUNNER" status --json &&
