@@ -5,7 +5,7 @@
 # enough scan passes the gate and the release is promoted; a database with a new high
 # vulnerability of an SBOM component makes the gate refuse (exit 3, nothing promoted); an SBOM
 # or database changed after the build is refused by the step; a waiver past its expiry no
-# longer waives.
+# longer waives; an exec step runs in the tree root given by --root.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/runner-lib.bash"
 source_root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -183,5 +183,24 @@ make_plan "$expired" "$E2E_TMP/expired.plan" $((NOW + 120 * 86400))
 check_contains "a waiver past its expiry no longer waives" 3 \
 	"gate security_scan: FAILED: 1 unwaived finding at or above high: GHSA-c7qv-q95q-8v27 (high 7.5) in pkg:npm/http-proxy-middleware@2.0.6 (its waiver expired 2027-01-31)" -- \
 	apply_in "$expired" "$E2E_TMP/expired.plan" --now $((NOW + 70 * 86400))
+
+# 5. exec steps run in the tree root (--root), not in the folder goose-run was started in.
+rooted=$E2E_TMP/rooted
+mkdir -p "$rooted/scripts" "$E2E_TMP/elsewhere"
+printf 'marker of the tree\n' >"$rooted/marker.txt"
+printf 'marker of elsewhere\n' >"$E2E_TMP/elsewhere/marker.txt"
+printf '#!/bin/sh\necho "in $(basename "$(pwd)")"\ncat marker.txt\n' >"$rooted/scripts/where.sh"
+chmod +x "$rooted/scripts/where.sh"
+cat >"$E2E_TMP/exec.plan.json" <<JSON
+{"format":1,"kind":"goosec-plan","project":"ledger","workflow":"promote","stage":"production","from_stage":"compliance",
+ "created":$((NOW - 60)),"expires":$((NOW + 3600)),"expected_state":null,"state_check":"first-seen","inputs":{},"gates":{},
+ "steps":[{"id":"where","phase":"exec","action":"exec","title":"where am I","args":{"argv":["./scripts/where.sh"],"env":{},"env_allow":["PATH"],"timeout_ms":5000}}]}
+JSON
+"$PLAN_SIGN" "$E2E_TMP/keys/runner-test.key" "$E2E_TMP/exec.plan.json" >"$E2E_TMP/exec.plan"
+check_contains "with --root, an exec step runs in the tree" 0 "  1. exec               where: done" -- \
+	sh -c "cd '$E2E_TMP/elsewhere' && '$RUNNER' apply '$E2E_TMP/exec.plan' --root '$rooted' --state '$rooted/.goose/run' --trust '$E2E_TMP/keys/runner-test.pub' --now $NOW"
+check "  ... its relative argv[0] and files are the tree's" 0 "in rooted
+marker of the tree" -- \
+	sh -c "grep -o '\"output\":\"[^\"]*\"' '$rooted'/.goose/run/runs/*/journal | cut -d'\"' -f4 | sed 's/\\\\n/\n/g' | head -n 2"
 
 finish
