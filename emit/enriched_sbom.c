@@ -1,5 +1,6 @@
 /* The tree's SBOMs, enriched in memory from the loaded documents, and the build backend that
- * writes them to security/sbom/<service>.cdx.json with one note per change. */
+ * writes them to security/sbom/<service>.cdx.json or .spdx.json (each in its own format) with
+ * one note per change. */
 #include "enriched_sbom.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* The tree's SBOMs enriched per security/sbom/enrichment.yaml, from the loaded project (no file
- * system): what `goosec build` writes to security/sbom/<service>.cdx.json and what the licence
- * policy of lint reads.
+ * system): what `goosec build` writes to security/sbom/<service>.cdx.json (.spdx.json for an
+ * SPDX SBOM, written back in its own format) and what the licence policy of lint reads.
  *
  * Ownership: a set owns its SBOM copies and change reports; services and files are borrowed
  * from the model and project, which must outlive it. */
