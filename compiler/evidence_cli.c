@@ -313,6 +313,36 @@ static int load_tree(const char *root, struct project *project, struct analysis 
 	return status;
 }
 
+/* The journal of the stage's last rollback drill, for a run directory STATE/runs/<hex>: the
+ * state dir's registry (STATE/stages.json) names it in last_rollback {plan, run}. NULL when
+ * there is none or it cannot be read whole (a changed journal is no evidence); *run_id is set
+ * with it (caller frees both). */
+static json_t *read_drill(const char *run_dir, const char *stage, char **run_id)
+{
+	*run_id = NULL;
+	char *registry_path = xasprintf("%s/../../stages.json", run_dir);
+	json_t *registry = json_load_file(registry_path, JSON_REJECT_DUPLICATES, NULL);
+	free(registry_path);
+	const json_t *record = json_object_get(json_object_get(json_object_get(registry, "stages"), stage), "last_rollback");
+	const char *plan = json_string_value(json_object_get(record, "plan"));
+	const char *run = json_string_value(json_object_get(record, "run"));
+	json_t *journal = NULL;
+	if (plan && run && strncmp(plan, "sha256:", 7) == 0 && plan_format_is_plain_name(plan + 7)) {
+		char *path = xasprintf("%s/../%s/journal", run_dir, plan + 7);
+		char *error = NULL;
+		journal = read_journal(path, &error);
+		if (!journal)
+			fprintf(stderr, "goosec: evidence collect: the last rollback drill of '%s' is not used: %s\n", stage,
+				error);
+		else
+			*run_id = xstrdup(run);
+		free(error);
+		free(path);
+	}
+	json_decref(registry);
+	return journal;
+}
+
 /* The services {service} stands for: the stage's own list when it has one, else every service
  * of goose.yaml (in its order). The array is the caller's to free, the names the model's. */
 static const char **evidence_services(const struct model *model, const char *stage, size_t *count)
@@ -489,9 +519,13 @@ static int collect(const struct collect_options *options)
 
 	size_t service_count = 0;
 	const char **services = evidence_services(model, bundle.stage, &service_count);
+	char *drill_run_id = NULL;
+	json_t *drill = options->run_dir && bundle.stage ? read_drill(options->run_dir, bundle.stage, &drill_run_id) : NULL;
 	struct evidence_sources sources = {
 		.services = services,
 		.service_count = service_count,
+		.drill_journal_records = drill,
+		.drill_run_id = drill_run_id,
 		.tree_root = root,
 		.build_dir = build_dir,
 		.run_dir = options->run_dir,
@@ -504,6 +538,8 @@ static int collect(const struct collect_options *options)
 	};
 	int collected = evidence_collect(&bundle, rules, &sources, &error);
 	free(services);
+	json_decref(drill);
+	free(drill_run_id);
 	if (collected != 0) {
 		fprintf(stderr, "goosec: evidence collect: %s\n", error);
 		goto out;

@@ -402,6 +402,11 @@ snapshot-manifest/snapshot.json from step:snapshot" -- \
 check_contains "the drill's restore detail names the snapshot it restored" 0 '"action":"snapshot.restore","detail":{"restored_to":' -- \
 	sh -c "zstd -dc '$drill_bundle' | grep -F '\"name\":\"restore-validation/drill-restore.json\"' | python3 -c 'import base64,json,sys; print(base64.b64decode(json.load(sys.stdin)[\"content\"]).decode())'"
 
+check_contains "goosec collect --run-dir finds the drill through the state dir's registry too" 0 \
+	"restore-validation/drill-restore.json (application/json," -- bash -c "'$GOOSEC' evidence collect --tree '$source_root' \
+	--build-dir '$build' --run-dir '$work/.goose/run/runs/$evidence_digest' --out '$E2E_TMP/drill-cli.bundle' --sign-key '$KEY' \
+	>/dev/null && '$GOOSEC' evidence show '$E2E_TMP/drill-cli.bundle'"
+
 # a service without its SBOM leaves CC7.1 incomplete even though another service's is there;
 # a key file that carries no name (not NAME.key) is used as given
 rm "$work/build/security/sbom/gateway.cdx.json"
