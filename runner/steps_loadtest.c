@@ -241,18 +241,55 @@ static int prepare_requests(const struct steps_context *context, const json_t *d
 }
 
 /* Sequence numbers of a scenario start above every earlier step's: the step's position in the
- * plan times 10^15, so ${run.id}-${request.sequence} is unique over the whole run while each
- * scenario sends fewer than 10^15 requests. */
+ * plan times 10^15, plus 10^13 per earlier attempt of the same step in this run (a load cut short
+ * by a crash is run again on resume, and must not repeat the keys it already sent). So
+ * ${run.id}-${request.sequence} is unique over the whole run while an attempt sends fewer than
+ * 10^13 requests and a step is attempted at most 100 times. */
 #define LOADTEST_SEQUENCE_BLOCK 1000000000000000ULL
+#define LOADTEST_SEQUENCE_ATTEMPT 10000000000000ULL
+#define LOADTEST_ATTEMPTS_MAX 100
 
-static uint64_t sequence_start(const struct steps_context *context, const char *step_id)
+/* The attempt of this scenario in this run (0 the first time), counted in a file of the run's
+ * folder that is written before any load goes out. */
+static int next_attempt(const struct steps_context *context, const char *scenario, unsigned *attempt, char **error)
+{
+	char *dir = xasprintf("%s/loadtest-attempts", context->run_dir);
+	char *path = xasprintf("%s/%s", dir, scenario);
+	char *data = NULL;
+	size_t length = 0;
+	*attempt = 0;
+	if (read_file_bytes(path, 64, &data, &length) == 0) {
+		char *end;
+		unsigned long previous = strtoul(data, &end, 10);
+		*attempt = end != data && previous < LOADTEST_ATTEMPTS_MAX ? (unsigned)previous : LOADTEST_ATTEMPTS_MAX;
+	}
+	free(data);
+	int status = 0;
+	if (*attempt >= LOADTEST_ATTEMPTS_MAX) {
+		*error = xasprintf("scenario '%s' was started %d times in this run already: its request numbers would repeat",
+				   scenario, LOADTEST_ATTEMPTS_MAX);
+		status = -1;
+	} else if (state_make_directories(dir) != 0) {
+		*error = xasprintf("cannot create '%s': %s", dir, strerror(errno));
+		status = -1;
+	} else {
+		char count[16];
+		snprintf(count, sizeof(count), "%u\n", *attempt + 1);
+		status = fileio_write_atomic(path, count, strlen(count), 0644, error);
+	}
+	free(path);
+	free(dir);
+	return status;
+}
+
+static uint64_t sequence_start(const struct steps_context *context, const char *step_id, unsigned attempt)
 {
 	size_t index;
 	const json_t *step;
 	json_array_foreach(context->plan->steps, index, step) {
 		const char *id = plan_reader_step_id(step);
 		if (id && strcmp(id, step_id) == 0)
-			return (uint64_t)(index + 1) * LOADTEST_SEQUENCE_BLOCK;
+			return (uint64_t)(index + 1) * LOADTEST_SEQUENCE_BLOCK + attempt * LOADTEST_SEQUENCE_ATTEMPT;
 	}
 	return 0;
 }
@@ -399,7 +436,10 @@ static enum steps_outcome run_scenario(struct steps_context *context, const char
 		config.threads = config.connections;
 	config.timeout_ns = (timeout_ms > 0 && timeout_ms <= 3600000 ? timeout_ms : 5000) * 1000000LL;
 	config.late_threshold_ns = 1000000;
-	config.sequence_start = sequence_start(context, step_id);
+	unsigned attempt;
+	if (next_attempt(context, scenario, &attempt, error) != 0)
+		goto out;
+	config.sequence_start = sequence_start(context, step_id, attempt);
 	struct progress_line line = { .scenario = scenario, .printed = false };
 	if (isatty(STDOUT_FILENO)) {
 		config.progress = show_progress;

@@ -248,6 +248,25 @@ check "resume: no load request sent again" 0 "$sent" -- grep -c ' /v1/' "$GOOD_L
 check "resume: the report covers the four scenarios" 0 "4 true" -- \
 	sh -c "jq -r '\"\\(.scenarios | length) \\(.verdict.passed)\"' '$resumed'/load-test/reports/dr/*/report.json"
 
+# killed in the middle of the baseline's load, then resumed: the scenario runs again, and its
+# second attempt numbers its requests apart from the first (the ledger must not see a key twice)
+crashed=$E2E_TMP/crashed
+make_tree "$crashed" "$GOOD_PORT"
+build_tree "$crashed"
+keys_before=$(wc -l <"$keys")
+"$RUNNER" apply "$crashed/build/plans/loadtest-compliance.plan" --allow-unsigned --now "$WINDOW_NOW" --root "$crashed" \
+	--state "$crashed/.goose/run" >/dev/null 2>&1 &
+apply_pid=$!
+for _ in $(seq 1 100); do [ "$(wc -l <"$keys")" -gt "$keys_before" ] && break; sleep 0.1; done
+sleep 0.3
+{ kill -9 "$apply_pid"; wait "$apply_pid"; } 2>/dev/null
+check_contains "killed mid-load: resume runs the baseline again" 0 "  2. loadtest.run       baseline-scenario: done" -- \
+	"$RUNNER" resume --state "$crashed/.goose/run" --allow-unsigned --now "$WINDOW_NOW"
+tail -n +"$((keys_before + 1))" "$keys" | cut -d' ' -f1 | sed 's/.*-//' >"$E2E_TMP/crashed-keys"
+check "killed mid-load and resumed: no key twice; the baseline's two attempts, then each later scenario's block" 0 \
+	"0 0002000 0002010 0003000 0004000 0005000" -- \
+	sh -c "echo \$(sort '$E2E_TMP/crashed-keys' | uniq -d | wc -l) \$(cut -c1-7 '$E2E_TMP/crashed-keys' | sort -u)"
+
 # outside the off-peak window the baseline runs, the off-peak scenarios wait: no report yet
 deferred=$E2E_TMP/deferred
 make_tree "$deferred" "$GOOD_PORT"
