@@ -245,6 +245,28 @@ static bool string_array(const json_t *value)
 	return true;
 }
 
+/* SPDX's words for "no value": written as a licence, the SBOM would read back without one. */
+static bool licence_ids(const json_t *value)
+{
+	size_t index;
+	const json_t *item;
+	json_array_foreach(value, index, item)
+		if (strcmp(json_string_value(item), "NOASSERTION") == 0 || strcmp(json_string_value(item), "NONE") == 0)
+			return false;
+	return true;
+}
+
+/* A supplier name an SBOM reads back: not empty once the spaces after "Organization:" are skipped. */
+static bool supplier_name(const json_t *value)
+{
+	const char *name = json_string_value(value);
+	if (!name)
+		return false;
+	while (*name == ' ')
+		name++;
+	return *name != '\0';
+}
+
 /* The shape enrich_sbom relies on; the schema says more, goose-run does not load it. */
 static int check_enrichment(const json_t *enrichment, char **error)
 {
@@ -273,11 +295,11 @@ static int check_enrichment(const json_t *enrichment, char **error)
 		if ((!purl && !name) || (purl && !json_is_string(purl)) || (name && !json_is_string(name)))
 			return fail(error, xasprintf("/rules/%zu/match: expected a 'purl' or 'name' glob", index));
 		const json_t *licenses = json_object_get(set, "licenses");
-		if (licenses && !string_array(licenses))
+		if (licenses && (!string_array(licenses) || !licence_ids(licenses)))
 			return fail(error, xasprintf("/rules/%zu/set/licenses: expected a list of licence ids",
 						     index));
 		const json_t *supplier = json_object_get(set, "supplier");
-		if (supplier && (!json_is_object(supplier) || !json_is_string(json_object_get(supplier, "name"))))
+		if (supplier && (!json_is_object(supplier) || !supplier_name(json_object_get(supplier, "name"))))
 			return fail(error, xasprintf("/rules/%zu/set/supplier: expected an object with a name",
 						     index));
 		const json_t *urls = json_object_get(supplier, "url");
