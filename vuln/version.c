@@ -593,8 +593,9 @@ static int debian_order(int c)
 /* dpkg's verrevcmp: alternating non-digit runs (by debian_order) and digit runs (by value). */
 static int compare_debian_part(struct span a, struct span b)
 {
-	const char *left = a.start, *left_end = a.start + a.length;
-	const char *right = b.start, *right_end = b.start + b.length;
+	/* an absent part (no revision) is { NULL, 0 }: no arithmetic on its NULL start */
+	const char *left = a.start, *left_end = a.length ? a.start + a.length : a.start;
+	const char *right = b.start, *right_end = b.length ? b.start + b.length : b.start;
 	while (left < left_end || right < right_end) {
 		while ((left < left_end && !is_digit(*left)) || (right < right_end && !is_digit(*right))) {
 			int left_order = left < left_end ? debian_order((unsigned char)*left) : 0;
