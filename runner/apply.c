@@ -730,6 +730,10 @@ int apply_run(const struct apply_options *options, char **error)
 	}
 	run.context.root = run.root;
 	run.context.evidence_key_path = options->evidence_key_path;
+	if (steps_evidence_precheck(&run.context, error) != 0) {
+		status = RUNNER_EXIT_USAGE;
+		goto out;
+	}
 	status = start_or_continue(&run, resumed, error);
 out:
 	snap_key_clear(&run.snapshot_key);

@@ -81,6 +81,11 @@ enum steps_outcome steps_snapshot_restore(struct steps_context *context, const j
  * run's report folder (args with an 'items' list), then retention. */
 enum steps_outcome steps_evidence_collect(struct steps_context *context, const json_t *args, json_t *detail, char **error);
 
+/* Before a run starts: when an evidence key is given, every evidence.collect step of the plan can
+ * use it (readable, named as the plan says), so a wrong key is refused before any snapshot or
+ * change rather than half-way. */
+int steps_evidence_precheck(struct steps_context *context, char **error);
+
 /* The rollback_tested gate: passes when the plan's stage recorded a successful rollback within the
  * gate's within_ms of now (or was never deployed: nothing to roll back). `*reason` always set. */
 bool steps_gate_rollback_tested(struct steps_context *context, const json_t *gate, char **reason);

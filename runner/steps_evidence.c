@@ -332,6 +332,27 @@ enum steps_outcome steps_evidence_collect(struct steps_context *context, const j
 	return outcome;
 }
 
+int steps_evidence_precheck(struct steps_context *context, char **error)
+{
+	/* without a key the step itself says how to pass one: a run may get it at resume */
+	if (!context->evidence_key_path)
+		return 0;
+	size_t index;
+	const json_t *step;
+	json_array_foreach(context->plan->steps, index, step) {
+		if (strcmp(plan_reader_step_action(step), "evidence.collect") != 0)
+			continue;
+		struct signing_key key;
+		signing_key_init(&key);
+		bool has_key;
+		int status = load_key(context, json_object_get(step, "args"), &key, &has_key, error);
+		signing_key_release(&key);
+		if (status != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- gates and the rollback record ---- */
 
 bool steps_gate_rollback_tested(struct steps_context *context, const json_t *gate, char **reason)

@@ -384,12 +384,13 @@ run_with "$work" apply "$E2E_TMP/snapshot-promote.plan" --now "$NOW" >/dev/null 
 check_contains "a rollback drill restores the previous snapshot" 0 "applied rollback plan for stage 'compliance'" -- \
 	run_with "$work" apply "$E2E_TMP/restore-drill.plan" --now "$((NOW + 10))"
 check_contains "the registry records the drill's run" 0 "\"run\":\"$drill_run\"" -- cat "$work/.goose/run/stages.json"
-# a key file named otherwise than the plan's evidence key fails the step, before the promotion
-check_contains "an evidence key whose name is not the plan's is refused" 1 \
-	"step 'evidence' failed: the evidence key '$keys/intruder.key' is named 'intruder' but the plan signs evidence with 'audit-2026q4' (goose.yaml signing.evidence): pass that key with --evidence-key" -- \
+# a key file named otherwise than the plan's evidence key is refused before the run starts
+check_contains "an evidence key whose name is not the plan's is refused before anything runs" 2 \
+	"goose-run apply: the evidence key '$keys/intruder.key' is named 'intruder' but the plan signs evidence with 'audit-2026q4' (goose.yaml signing.evidence): pass that key with --evidence-key" -- \
 	run_with "$work" apply "$E2E_TMP/drill-evidence.plan" --now "$((NOW + 20))" --evidence-key "$keys/intruder.key"
-check_contains "resumed with the named key, the promotion collects its evidence" 0 "applied promote plan for stage 'compliance'" -- \
-	run_with "$work" resume --now "$((NOW + 20))" --evidence-key "$KEY"
+check "... and leaves no run behind" 0 "nothing to resume in '.goose/run'" -- run_with "$work" resume --now "$((NOW + 20))"
+check_contains "applied with the named key, the promotion collects its evidence" 0 "applied promote plan for stage 'compliance'" -- \
+	run_with "$work" apply "$E2E_TMP/drill-evidence.plan" --now "$((NOW + 20))" --evidence-key "$KEY"
 drill_bundle=$work/.goose/run/evidence/compliance/20261126T000020Z-${evidence_digest:0:6}.bundle
 check_contains "A1.2 is complete: the restore evidence is the drill's" 0 "verified: 4 items, 2 of 2 controls complete" -- \
 	"$GOOSEC" evidence verify "$drill_bundle" --trust "$PUB"
