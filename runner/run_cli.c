@@ -29,7 +29,7 @@ const char run_cli_help_text[] =
 	"  common: --allow-unsigned, --allow-no-expiry, --now SECONDS (the clock, for tests);\n"
 	"  --state defaults to " STATE_DEFAULT_DIR "; the snapshot key comes from --snapshot-key or $" RUN_CLI_KEY_ENV ";\n"
 	"  the evidence signing key from --evidence-key or $" RUN_CLI_EVIDENCE_KEY_ENV ". --root names the config\n"
-	"  tree the plan's relative paths (SBOMs, baselines, reports) are read from and written to (default: .).\n"
+	"  tree the plan's relative paths (SBOMs, baselines, reports) name and where exec steps run (default: .).\n"
 	"  GOOSE_RUN_CRASH_AT=STEP:PHASE (intent, done, swapped, registered) kills the runner there (tests).\n"
 	"\n"
 	"exit codes: 0 success, 1 step failed, 2 usage, 3 gate failed or load-test criteria not met,\n"
