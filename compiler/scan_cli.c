@@ -302,19 +302,8 @@ static int read_database(struct scan_cli *cli, const char *path)
 		fprintf(stderr, "goosec: scan: cannot read '%s': %s\n", path, strerror(errno));
 		return -1;
 	}
-	struct osv_package_set *packages = osv_package_set_new();
-	for (size_t i = 0; i < cli->sbom_count; i++) {
-		for (size_t c = 0; c < cli->sboms[i].component_count; c++) {
-			char *ecosystem, *name;
-			if (scan_component_package(&cli->sboms[i].components[c], &ecosystem, &name) == 0)
-				osv_package_set_add(packages, ecosystem, name);
-			free(ecosystem);
-			free(name);
-		}
-	}
 	char *error = NULL;
-	int status = osv_db_parse_only(&cli->db, bytes, length, packages, &error);
-	osv_package_set_free(packages);
+	int status = scan_read_database_for(&cli->db, bytes, length, cli->sboms, cli->sbom_count, &error);
 	free(bytes);
 	if (status == 0) {
 		cli->has_db = true;

@@ -172,19 +172,8 @@ static int read_database(struct steps_context *context, const json_t *args, stru
 	if (read_pinned(context, "the vulnerability database", relative, json_object_get(args, "database_sha256"), &bytes,
 			&length, error) != 0)
 		return -1;
-	struct osv_package_set *packages = osv_package_set_new();
-	for (size_t i = 0; i < inputs->count; i++) {
-		for (size_t c = 0; c < inputs->sboms[i].component_count; c++) {
-			char *ecosystem = NULL, *name = NULL;
-			if (scan_component_package(&inputs->sboms[i].components[c], &ecosystem, &name) == 0)
-				osv_package_set_add(packages, ecosystem, name);
-			free(ecosystem);
-			free(name);
-		}
-	}
 	char *reason = NULL;
-	int status = osv_db_parse_only(&inputs->db, bytes, length, packages, &reason);
-	osv_package_set_free(packages);
+	int status = scan_read_database_for(&inputs->db, bytes, length, inputs->sboms, inputs->count, &reason);
 	free(bytes);
 	if (status != 0) {
 		*error = xasprintf("vulnerability database '%s': %s", relative, reason);

@@ -332,6 +332,24 @@ static char *osv_name_of(const struct purl *purl)
 	return xasprintf("%s/%s", purl->namespace, purl->name);
 }
 
+int scan_read_database_for(struct osv_db *db, const char *bytes, size_t length, const struct sbom *sboms,
+			   size_t sbom_count, char **error)
+{
+	struct osv_package_set *packages = osv_package_set_new();
+	for (size_t i = 0; i < sbom_count; i++) {
+		for (size_t c = 0; c < sboms[i].component_count; c++) {
+			char *ecosystem, *name;
+			if (scan_component_package(&sboms[i].components[c], &ecosystem, &name) == 0)
+				osv_package_set_add(packages, ecosystem, name);
+			free(ecosystem);
+			free(name);
+		}
+	}
+	int status = osv_db_parse_only(db, bytes, length, packages, error);
+	osv_package_set_free(packages);
+	return status;
+}
+
 int scan_component_package(const struct sbom_component *component, char **ecosystem, char **name)
 {
 	*ecosystem = *name = NULL;

@@ -112,6 +112,11 @@ int scan_run(const struct osv_db *db, const struct scan_input *inputs, size_t in
  * no OSV ecosystem. With osv_package_set_add, what osv_db_parse_only needs to keep. */
 int scan_component_package(const struct sbom_component *component, char **ecosystem, char **name);
 
+/* osv_db_parse_only over the packages of every component of the SBOMs: the database keeps only
+ * the records a scan of them can match. 0, or -1 with *error as osv_db_parse_only sets it. */
+int scan_read_database_for(struct osv_db *db, const char *bytes, size_t length, const struct sbom *sboms,
+			   size_t sbom_count, char **error);
+
 /* True when the version is affected by the entry (versions[] or a range); *fixed (when not
  * NULL) gets the matching range's fixed version or NULL; notes about skipped ranges are
  * added to result when not NULL. Exposed for tests. */
