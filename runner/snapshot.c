@@ -498,11 +498,12 @@ static int gcm_chunk(EVP_CIPHER_CTX *cipher, bool encrypt, const unsigned char n
 		     size_t aad_length, unsigned char *data, size_t length, unsigned char tag[SNAP_TAG_SIZE])
 {
 	int out_length;
+	unsigned char *end = data ? data + length : NULL; /* the header passes no data at all */
 	if (encrypt) {
 		if (EVP_EncryptInit_ex(cipher, NULL, NULL, NULL, nonce) != 1 ||
 		    EVP_EncryptUpdate(cipher, NULL, &out_length, aad, (int)aad_length) != 1 ||
 		    (length && EVP_EncryptUpdate(cipher, data, &out_length, data, (int)length) != 1) ||
-		    EVP_EncryptFinal_ex(cipher, data + length, &out_length) != 1 ||
+		    EVP_EncryptFinal_ex(cipher, end, &out_length) != 1 ||
 		    EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, SNAP_TAG_SIZE, tag) != 1)
 			return -1;
 		return 0;
@@ -511,7 +512,7 @@ static int gcm_chunk(EVP_CIPHER_CTX *cipher, bool encrypt, const unsigned char n
 	    EVP_DecryptUpdate(cipher, NULL, &out_length, aad, (int)aad_length) != 1 ||
 	    (length && EVP_DecryptUpdate(cipher, data, &out_length, data, (int)length) != 1) ||
 	    EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, SNAP_TAG_SIZE, tag) != 1 ||
-	    EVP_DecryptFinal_ex(cipher, data + length, &out_length) != 1)
+	    EVP_DecryptFinal_ex(cipher, end, &out_length) != 1)
 		return -1;
 	return 0;
 }
