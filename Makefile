@@ -137,7 +137,7 @@ fuzz: $(GEN_EMBEDDED)
 	@mkdir -p $(FUZZ_OUT)
 	for target in $(FUZZ_TARGETS); do \
 		$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -DGOOSE_VERSION='"$(VERSION)"' -g -O1 \
-			-fsanitize=fuzzer,address,undefined -iquote common -iquote vuln -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen \
+			-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote common -iquote vuln -iquote compiler -iquote lint -iquote emit -iquote runner -iquote $(OUT)/gen \
 			$(PKG_CFLAGS) -o $(FUZZ_OUT)/fuzz_$$target tests/fuzz/fuzz_$$target.c \
 			$(FUZZ_SRC) $(GEN_EMBEDDED) $(PKG_LIBS) -lm || exit 1; \
 	done
