@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "canonical_json.h"
+#include "util.h"
 #include "banned.h"
 
 void signing_key_init(struct signing_key *key)
@@ -408,4 +409,13 @@ const char *signing_verdict_text(enum signing_verdict verdict)
 	case SIGNING_BAD_SIGNATURE: return "bad signature";
 	}
 	return "unknown";
+}
+
+char *signing_key_name_from_path(const char *path, bool *has_suffix)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t length = strlen(base);
+	*has_suffix = length > 4 && strcmp(base + length - 4, ".key") == 0;
+	return xstrndup(base, *has_suffix ? length - 4 : length);
 }

@@ -34,6 +34,11 @@ struct signing_key {
 void signing_key_init(struct signing_key *key);
 void signing_key_release(struct signing_key *key);
 
+/* The name a key file carries, as `goosec keygen --name NAME` writes NAME.key: the file name
+ * without its folder and its ".key" suffix (caller frees). *has_suffix tells whether the suffix was
+ * there; without it the whole file name is returned. */
+char *signing_key_name_from_path(const char *path, bool *has_suffix);
+
 /* Each fills an initialised, empty `key`: 0, or -1 with `*error` (malloc'd) and `key` empty. */
 int signing_key_generate(struct signing_key *key, char **error);
 int signing_key_from_seed(struct signing_key *key, const unsigned char seed[SIGNING_SEED_SIZE], char **error);

@@ -457,11 +457,8 @@ static int collect(const struct collect_options *options)
 	const struct model_name *declared = model->project_count ? &model->projects[0].signing_evidence : NULL;
 	if (has_key && declared && declared->text) {
 		const char *key_path = options->key_path ? options->key_path : getenv(EVIDENCE_CLI_KEY_ENV);
-		const char *base = strrchr(key_path, '/') ? strrchr(key_path, '/') + 1 : key_path;
-		size_t base_length = strlen(base);
-		if (base_length > 4 && strcmp(base + base_length - 4, ".key") == 0)
-			base_length -= 4;
-		char *name = options->key_name ? xstrdup(options->key_name) : xstrndup(base, base_length);
+		bool has_suffix;
+		char *name = options->key_name ? xstrdup(options->key_name) : signing_key_name_from_path(key_path, &has_suffix);
 		bool matches = strcmp(name, declared->text) == 0;
 		if (!matches)
 			printf("%s:%d:%d: error: evidence would be signed with key '%s' (id %s) but goose.yaml names '%s' "

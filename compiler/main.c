@@ -672,12 +672,8 @@ static int plan_options_prepare(struct plan_options *plan, const char *root, boo
 		if (plan->key_name_option) {
 			plan->key_name = xstrdup(plan->key_name_option);
 		} else {
-			const char *slash = strrchr(key_path, '/');
-			const char *base = slash ? slash + 1 : key_path;
-			size_t base_length = strlen(base);
-			if (base_length > 4 && strcmp(base + base_length - 4, ".key") == 0)
-				base_length -= 4;
-			plan->key_name = xstrndup(base, base_length);
+			bool has_suffix;
+			plan->key_name = signing_key_name_from_path(key_path, &has_suffix);
 		}
 	}
 	if (plan->state_path) {

@@ -12,6 +12,7 @@
 
 #include "crypto.h"
 #include "evidence.h"
+#include "signing.h"
 #include "util.h"
 #include "banned.h"
 
@@ -27,11 +28,13 @@ static enum steps_outcome fail(char **error, char *message)
  * --name` writes), or NULL when the file name does not end in ".key". Caller frees. */
 static char *key_file_name(const char *path)
 {
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t length = strlen(base);
-	if (length <= 4 || strcmp(base + length - 4, ".key") != 0)
+	bool has_suffix;
+	char *name = signing_key_name_from_path(path, &has_suffix);
+	if (!has_suffix) {
+		free(name);
 		return NULL;
-	return xstrndup(base, length - 4);
+	}
+	return name;
 }
 
 /* The evidence key, or none for an unsigned plan the operator allowed (--allow-unsigned: the
